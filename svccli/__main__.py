@@ -1,0 +1,3 @@
+from svccli.cli.main import run
+
+run()

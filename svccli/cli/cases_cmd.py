@@ -1,0 +1,136 @@
+"""Reading cases: `svc show`, `svc cases`, `svc print`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import click
+
+from svccli.cli.context import App, pass_app
+from svccli.cli.params import DAY, TEXT, Text
+from svccli.cli.recording import find_case, html_option, print_document, record, service_of
+from svccli.core.cases import STATUS, Case
+from svccli.core.deadlines import due
+from svccli.core.privacy import mask_id, mask_phone
+from svccli.errors import DataError, UsageError
+from svccli.render.output import emit, output_options
+from svccli.render.views import DOCUMENTS
+
+CASE_COLUMNS = [("id", "案件编号"), ("service", "事项"), ("applicant", "申请人"), ("phone", "电话"),
+                ("status_name", "状态"), ("holder_name", "当前持有人"), ("first_handler_name", "首办责任人"),
+                ("opened", "收件日期"), ("accepted", "受理日期"), ("due", "办结期限")]
+
+
+def note_reveal(app: App, reveal: bool, reason: str | None, what: str) -> None:
+    """Showing personal data in full needs a reason and leaves a record of who, what, when, why."""
+    if not reveal:
+        return
+    if not reason:
+        raise UsageError("--reveal 须同时用 --reason 说明查看完整个人信息的理由")
+    record(app, [{"type": "reveal", "what": what, "reason": reason}])
+
+
+def case_row(app: App, case: Case, reveal: bool = False) -> dict:
+    home = app.home
+    item = home.catalog.item(case.service)
+    d = due(case, item, home.catalog.office.rules, home.calendar, app.today) if item else None
+    phone = case.applicant.get("phone", "")
+    return {
+        "id": case.id, "service": case.service, "service_name": item.name if item else "",
+        "applicant": case.applicant.get("name", ""), "phone": phone if reveal else mask_phone(phone),
+        "status": case.status, "status_name": case.status_name,
+        "first_contact": case.first_contact, "first_handler": case.first_handler, "holder": case.holder,
+        "holder_name": home.roster.name(case.holder),
+        "first_handler_name": home.roster.name(case.first_handler) if case.first_handler else "",
+        "opened": case.opened[:10], "accepted": case.accepted_on.isoformat() if case.accepted_on else "",
+        "due": (d.due.isoformat() + ("（临时）" if d.provisional else "")) if d else "",
+    }
+
+
+@click.command("cases")
+@click.option("--status", type=click.Choice(list(STATUS) + ["open"]), help="只列出该状态（open：所有未办结）。")
+@click.option("--service", type=Text(40), help="只列出该事项代码。")
+@click.option("--holder", type=Text(40), help="只列出该人员持有的案件。")
+@click.option("--since", type=DAY, help="只列出该日及以后收件的案件。")
+@output_options
+@pass_app
+def list_cases(app: App, status, service, holder, since: dt.date | None, fmt: str, encoding: str) -> None:
+    """列出案件（电话已打码）。"""
+    folded = app.records()
+    if holder and holder not in app.home.roster.staff:
+        raise UsageError(f"--holder：人员编号 “{holder}” 不在名册中")
+    rows = []
+    for case in sorted(folded.cases.values(), key=lambda c: (c.opened, c.id)):
+        if status and not (case.status == status or (status == "open" and case.is_open)):
+            continue
+        if (service and case.service != service) or (holder and case.holder != holder):
+            continue
+        if since and case.opened[:10] < since.isoformat():
+            continue
+        rows.append(case_row(app, case))
+    emit(rows, CASE_COLUMNS, fmt, encoding, empty="没有符合条件的案件")
+
+
+@click.command()
+@click.argument("case_id", metavar="CASE")
+@click.option("--reveal", is_flag=True, help="显示完整电话和证件号码（须 --reason，并留下查看记录）。")
+@click.option("--reason", type=TEXT, help="查看完整个人信息的理由。")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@pass_app
+def show(app: App, case_id: str, reveal: bool, reason: str | None, fmt: str) -> None:
+    """案件全过程：谁在何时做了什么、材料、告知、状态、持有人、办结期限。"""
+    _, case = find_case(app, case_id)
+    note_reveal(app, reveal, reason, f"case {case.id}")
+    roster = app.home.roster
+    item = service_of(app, case)
+    row = case_row(app, case, reveal)
+    a = case.applicant
+    applicant = {"name": a.get("name", ""), "phone": row["phone"], "unit": a.get("unit", ""),
+                 "agent": a.get("agent", ""),
+                 "id_number": a.get("id_number", "") if reveal else mask_id(a.get("id_number", ""))}
+    timeline = [{"ts": s.ts, "by": s.by, "by_name": roster.name(s.by), "kind": s.kind, "text": s.text}
+                for s in case.steps]
+    if fmt == "json":
+        data = {**row, "applicant": applicant, "first_contact_name": roster.name(case.first_contact),
+                "received": case.received, "outstanding": case.outstanding, "breaches": list(case.breaches),
+                "timeline": timeline}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    lines = [
+        f"案件 {case.id}　{item.name}（{item.code}，{item.kind_name}）",
+        f"状态：{case.status_name}　当前持有人：{row['holder_name']}",
+        f"申请人：{applicant['name']}　电话：{applicant['phone']}"
+        + (f"　证件：{applicant['id_number']}" if applicant["id_number"] else "")
+        + (f"　单位：{applicant['unit']}" if applicant["unit"] else "")
+        + (f"　代办人：{applicant['agent']}" if applicant["agent"] else ""),
+        f"首问责任人：{roster.name(case.first_contact)}　首办责任人：{row['first_handler_name'] or '（未受理）'}",
+        f"收件：{row['opened']}　受理：{row['accepted'] or '—'}　办结期限：{row['due'] or '—'}",
+        "收到材料：" + ("、".join(f"{c}×{n}" for c, n in case.received.items()) or "无"),
+    ]
+    if case.outstanding:
+        lines.append("待补正：" + "、".join(f"{c}（{v.get('reason', '')}）" for c, v in case.outstanding.items()))
+    if case.breaches:
+        lines.append("违反一次性告知：" + "、".join(case.breaches))
+    lines.append("过程：")
+    lines += [f"  {t['ts'][:16].replace('T', ' ')}  {t['by_name']:<4}  {t['text']}" for t in timeline]
+    click.echo("\n".join(lines))
+
+
+@click.command("print")
+@click.argument("case_id", metavar="CASE")
+@click.argument("document", type=click.Choice(list(DOCUMENTS)))
+@html_option
+@pass_app
+def print_cmd(app: App, case_id: str, document: str, html) -> None:
+    """重新打印案件的文书：notice、receipt、acceptance、refusal、referral、conclusion。"""
+    _, case = find_case(app, case_id)
+    needs = {"notice": bool(case.notices), "acceptance": bool(case.accepted_on),
+             "refusal": case.status == "refused", "referral": case.status == "referred",
+             "conclusion": bool(case.result), "receipt": True}
+    if not needs[document]:
+        raise DataError(f"案件 {case.id} 没有{DOCUMENTS[document][0]}（状态：{case.status_name}）")
+    print_document(app, case, document, html)
+
+
+COMMANDS = [list_cases, show, print_cmd]

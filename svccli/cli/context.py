@@ -1,0 +1,129 @@
+"""What every command shares: the home, the clock, the acting staff member."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+
+from svccli.core.cases import Folded, fold
+from svccli.errors import DataError, UsageError
+from svccli.store.home import Home, HomeNotFound, find_home, load_home
+
+
+def parse_moment(text: str, what: str) -> dt.datetime | dt.date:
+    """YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]; a bad value names the option."""
+    try:
+        if "T" in text or " " in text.strip():
+            return dt.datetime.fromisoformat(text.strip())
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"{what} 的值 “{text}” 不是有效日期（YYYY-MM-DD 或 YYYY-MM-DDTHH:MM）") from None
+
+
+@dataclass
+class App:
+    home_option: str | None = None
+    today_option: str | None = None
+    as_option: str | None = None
+    _home: Home | None = field(default=None, repr=False)
+
+    @property
+    def home(self) -> Home:
+        if self._home is None:
+            try:
+                path = find_home(self.home_option, Path.cwd())
+            except HomeNotFound as e:
+                raise DataError(str(e)) from None
+            self._home = load_home(path)
+        return self._home
+
+    def checked_home(self) -> Home:
+        """The home, refusing to act on a catalogue with errors (they are listed)."""
+        home = self.home
+        if home.errors:
+            lines = "\n".join(str(p) for p in home.errors[:10])
+            more = f"\n……另有 {len(home.errors) - 10} 处" if len(home.errors) > 10 else ""
+            raise DataError(f"目录文件有错误，请先修正（svc check 列出全部）：\n{lines}{more}")
+        return home
+
+    def records(self) -> Folded:
+        """All records folded into cases. Bad lines stop the command; a torn last line is a warning."""
+        home = self.checked_home()
+        lines, problems = home.log.read()
+        folded = fold(lines)
+        problems += folded.problems
+        errors = [p for p in problems if not (p.warning or p.torn)]
+        if errors:
+            shown = "\n".join(str(p) for p in errors[:10])
+            raise DataError(f"记录文件有错误（svc check 列出全部）：\n{shown}")
+        for p in problems:
+            if p.torn:
+                warn(str(p))
+        return folded
+
+    def calendar_warnings(self) -> None:
+        """From 1 November, say on stderr when next year's calendar file is missing (cron mails it)."""
+        for p in self.calendar_problems():
+            click.echo(f"svc: {p}", err=True)
+
+    def calendar_problems(self):
+        from svccli.core.problems import Problem
+
+        today, years = self.today, self.home.calendar.years
+        if today.month >= 11 and today.year + 1 not in years:
+            yield Problem(f"catalog/calendar/{today.year + 1}.yaml", 0,
+                          f"缺少 {today.year + 1} 年节假日日历：跨入该年的期限暂按周末推算并标为“临时”，"
+                          "请在国务院办公厅通知发布后添加", warning=True)
+        if today.year not in years and (not years or today.year > max(years)):
+            yield Problem(f"catalog/calendar/{today.year}.yaml", 0,
+                          f"缺少本年（{today.year}）节假日日历：期限按周末推算并标为“临时”", warning=True)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.home.catalog.office.timezone)
+
+    @property
+    def now(self) -> dt.datetime:
+        """Now in the office's time zone; --today moves the date (and the time when given)."""
+        real = dt.datetime.now(self.tz).replace(microsecond=0)
+        if not self.today_option:
+            return real
+        moment = parse_moment(self.today_option, "--today")
+        if isinstance(moment, dt.datetime):
+            return moment.replace(tzinfo=moment.tzinfo or self.tz)
+        return real.replace(year=moment.year, month=moment.month, day=moment.day)
+
+    @property
+    def today(self) -> dt.date:
+        return self.now.date()
+
+    def actor(self) -> str:
+        """Who acts: --as, SVC_STAFF, else the roster entry whose login is this OS user."""
+        roster = self.home.roster
+        chosen = self.as_option or os.environ.get("SVC_STAFF")
+        if chosen:
+            if chosen not in roster.staff:
+                raise UsageError(f"--as：人员编号 “{chosen}” 不在名册中")
+            return chosen
+        try:
+            login = getpass.getuser()
+        except (KeyError, OSError):
+            login = ""
+        staff = roster.by_login(login) if login else None
+        if staff is None:
+            raise UsageError("请用 --as STAFF_ID（或环境变量 SVC_STAFF）指明操作人员；名册中没有登录名为 "
+                             f"“{login}” 的人员")
+        return staff.id
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+def warn(message: str) -> None:
+    click.echo(f"svc: 警告：{message}", err=True)

@@ -1,0 +1,201 @@
+"""Deadlines: the daily overdue check for cron, pauses, extensions, notification, `svc due`."""
+
+from __future__ import annotations
+
+import click
+
+from svccli.cli.context import App, pass_app
+from svccli.cli.params import TEXT, Text
+from svccli.cli.recording import find_case, html_option, print_document, record, require, service_of
+from svccli.core.calendar import CalendarError
+from svccli.core.deadlines import days_between, due
+from svccli.core.overdue import KINDS, daily_check
+from svccli.core.privacy import mask_phone
+from svccli.errors import DataError, Found, UsageError
+from svccli.render.output import emit, output_options
+
+PAUSE_REASONS = {"hearing": "听证", "tender": "招标", "auction": "拍卖", "inspection": "检验", "testing": "检测",
+                 "survey": "勘测", "quarantine": "检疫", "appraisal": "鉴定", "expert-review": "专家评审"}
+OVERDUE_COLUMNS = [("kind_name", "类别"), ("case", "案件编号"), ("service", "事项"), ("department", "部门"),
+                   ("applicant", "申请人"), ("phone", "电话"), ("holder_name", "持有人"),
+                   ("first_handler_name", "首办责任人"), ("accepted", "受理日期"), ("due", "办结期限"),
+                   ("late_text", "逾期情况")]
+
+
+def mask_name(name: str) -> str:
+    """张三 -> 张*; a unit name keeps its first four characters."""
+    if len(name) <= 1:
+        return name
+    keep = 4 if len(name) > 6 else 1
+    return name[:keep] + "*" * min(len(name) - keep, 2)
+
+
+@click.command()
+@click.option("--warn", "warn_days", type=click.IntRange(0, 60), help="同时列出 DAYS 个工作日内到期的案件。")
+@click.option("--department", type=Text(40), help="只检查该部门（代码）的案件。")
+@click.option("--holder", type=Text(40), help="只检查该人员持有的案件。")
+@click.option("--record", "record_it", is_flag=True, help="为每件超期案件记录一条超期记录（每件每天至多一条）。")
+@output_options
+@pass_app
+def overdue(app: App, warn_days, department, holder, record_it, fmt, encoding) -> None:
+    """每日超期检查（供 cron 使用）：无超期时不输出、退出 0；有超期时列出并退出 3。"""
+    folded = app.records()
+    app.calendar_warnings()  # cron mails the missing next-year calendar; the exit code stays
+    home = app.home
+    if department and department not in home.catalog.departments:
+        raise UsageError(f"--department：没有部门 “{department}”（可选：{', '.join(home.catalog.departments)}）")
+    if holder and holder not in home.roster.staff:
+        raise UsageError(f"--holder：人员编号 “{holder}” 不在名册中")
+    cases = [c for c in folded.cases.values()
+             if (not holder or c.holder == holder)
+             and (not department or (home.catalog.item(c.service) and home.catalog.items[c.service].department == department))]
+    try:
+        findings = daily_check(cases, home.catalog, home.calendar, app.today, warn_days)
+    except CalendarError as e:
+        raise DataError(str(e)) from None
+    rows = [_row(app, f) for f in findings]
+    emit(rows, OVERDUE_COLUMNS, fmt, encoding)
+    late = [f for f in findings if f.kind != "warning"]
+    if record_it:
+        new = [{"type": "overdue", "case": f.case.id, "due": f.due.due.isoformat(), "days_late": f.days_late}
+               for f in late if app.today not in f.case.overdue_days]
+        if new:
+            record(app, new)
+    if late:
+        raise Found()
+
+
+def _row(app: App, f) -> dict:
+    roster, cat = app.home.roster, app.home.catalog
+    a = f.case.applicant
+    return {
+        "kind": f.kind, "kind_name": KINDS[f.kind], "case": f.case.id, "service": f.item.code,
+        "service_name": f.item.name, "department": cat.department_name(f.item.department),
+        "applicant": mask_name(a.get("name", "")), "phone": mask_phone(a.get("phone", "")),
+        "holder": f.case.holder, "holder_name": roster.name(f.case.holder),
+        "first_handler": f.case.first_handler, "first_handler_name": roster.name(f.case.first_handler),
+        "accepted": f.case.accepted_on.isoformat() if f.case.accepted_on else "",
+        "due": f.due.due.isoformat(), "provisional": f.due.provisional,
+        "days_late": f.days_late, "unit": f.due.unit,
+        "late_text": (f"逾期 {f.days_late} 天" if f.days_late > 0 else f"还剩 {-f.days_late} 天")
+        + ("（临时）" if f.due.provisional else ""),
+    }
+
+
+@click.command()
+@click.argument("case_id", metavar="CASE")
+@click.option("--reason", required=True, type=click.Choice(list(PAUSE_REASONS)),
+              help="不计入办理时限的程序：听证、招标、拍卖、检验、检测、勘测、检疫、鉴定、专家评审。")
+@click.option("--expected", type=Text(80), help="告知申请人该程序所需时间（如“约 10 个工作日”）。")
+@click.option("--note", type=TEXT, help="备注。")
+@pass_app
+def suspend(app: App, case_id: str, reason: str, expected: str | None, note: str | None) -> None:
+    """暂停计时（听证、检验、勘测等不计入时限的程序）。"""
+    _, case = find_case(app, case_id)
+    require(case, ("accepted",), "暂停计时")
+    record(app, [{"type": "suspend", "case": case.id, "reason": reason, "expected": expected or "", "note": note or ""}])
+    click.echo(f"案件 {case.id} 已暂停计时（{PAUSE_REASONS[reason]}）；恢复时运行 svc resume {case.id}", err=True)
+
+
+@click.command()
+@click.argument("case_id", metavar="CASE")
+@pass_app
+def resume(app: App, case_id: str) -> None:
+    """恢复计时；暂停期间的工作日不计入时限，办结期限相应顺延。"""
+    _, case = find_case(app, case_id)
+    require(case, ("suspended",), "恢复计时（未暂停）")
+    if app.today < case.pauses[-1].start:
+        raise DataError(f"恢复日期 {app.today} 早于暂停日期 {case.pauses[-1].start}")
+    record(app, [{"type": "resume", "case": case.id}])
+    _, case = find_case(app, case.id)
+    d = due(case, service_of(app, case), app.home.catalog.office.rules, app.home.calendar, app.today)
+    click.echo(f"案件 {case.id} 已恢复计时；办结期限 {d.due.isoformat()}", err=True)
+
+
+@click.command()
+@click.argument("case_id", metavar="CASE")
+@click.option("--days", required=True, type=click.IntRange(1, 60), help="延长的天数（与事项时限单位相同）。")
+@click.option("--reason", required=True, type=TEXT, help="延期理由。")
+@click.option("--basis", type=TEXT, help="延期依据。")
+@click.option("--opinion", type=TEXT, help="处理意见。")
+@click.option("--approved-by", "approved_by", type=Text(40), help="批准超过延期上限的主任（人员编号）。")
+@html_option
+@pass_app
+def extend(app: App, case_id: str, days: int, reason: str, basis, opinion, approved_by, html) -> None:
+    """延期：记录并打印延期告知书；须在到期日前若干工作日告知，迟于此的记为“延期告知迟延”。"""
+    _, case = find_case(app, case_id)
+    require(case, ("accepted", "suspended"), "延期")
+    home = app.home
+    rules = home.catalog.office.rules
+    item = service_of(app, case)
+    d = due(case, item, rules, home.calendar, app.today)
+    total = d.extended + days
+    if total > rules.max_extension_days:
+        approver = home.roster.staff.get(approved_by or "")
+        if approver is None or not approver.has_role("director"):
+            raise DataError(f"延期合计 {total} 天超过上限 {rules.max_extension_days} 天，须用 --approved-by 指明批准的主任")
+    if app.today > d.due:
+        raise DataError(f"案件 {case.id} 已于 {d.due} 到期，不能再延期")
+    left = days_between(home.calendar, app.today, d.due, "working_days")
+    late = rules.extension_notice == "before_due" and left < rules.extension_notice_days
+    record(app, [{"type": "extend", "case": case.id, "days": days, "reason": reason, "basis": basis or "",
+                  "opinion": opinion or "", "approved_by": approved_by or "", "late": late,
+                  "old_due": d.due.isoformat()}])
+    if late:
+        click.echo(f"注意：距到期日仅 {left} 个工作日，少于规定的 {rules.extension_notice_days} 个工作日，已记为延期告知迟延",
+                   err=True)
+    _, case = find_case(app, case.id)
+    print_document(app, case, "extension", html)
+
+
+@click.command()
+@click.argument("case_id", metavar="CASE")
+@pass_app
+def notify(app: App, case_id: str) -> None:
+    """记录已通知申请人领取结果（此后申请人不来领取的，不计超期）。"""
+    _, case = find_case(app, case_id)
+    require(case, ("concluded",), "通知领取（尚未作出决定或已送达）")
+    record(app, [{"type": "notify", "case": case.id}])
+    click.echo(f"已记录通知 {case.id} 的申请人领取结果", err=True)
+
+
+COMMANDS = [overdue, suspend, resume, extend, notify]
+
+
+WEEKDAYS = "一二三四五六日"
+
+
+@click.command("due")
+@click.argument("case_id", metavar="CASE")
+@pass_app
+def due_cmd(app: App, case_id: str) -> None:
+    """案件的办结期限及其计算过程（受理、暂停、延期）。"""
+    _, case = find_case(app, case_id)
+    home = app.home
+    item = service_of(app, case)
+    rules = home.catalog.office.rules
+    try:
+        d = due(case, item, rules, home.calendar, app.today)
+    except CalendarError as e:
+        raise DataError(str(e)) from None
+    if d is None:
+        raise DataError(f"案件 {case.id} 尚未受理（{case.status_name}），办结期限从受理次日起算")
+    unit = "个工作日" if d.unit == "working_days" else "个自然日"
+    lines = [f"案件 {case.id} 办结期限：{d.due}（周{WEEKDAYS[d.due.weekday()]}）"
+             + ("（临时：涉及尚无节假日日历的年份）" if d.provisional else ""),
+             f"  时限：承诺 {d.limit} {unit}（法定 {item.statutory_limit}）",
+             f"  起算：{case.accepted_on} 受理；自 {case.clock_from} 的次日起计算"]
+    for p in case.pauses:
+        end = p.end or app.today
+        n = max(0, days_between(home.calendar, p.start, end, d.unit))
+        lines.append(f"  暂停：{p.start}～{end if p.end else str(end) + '（仍在暂停）'} {PAUSE_REASONS.get(p.reason, p.reason)}，"
+                     f"不计 {n} {unit}")
+    for e in case.extensions:
+        lines.append(f"  延期：+{e.days} {unit}（{e.reason}，{e.on} 记录{'，告知迟延' if e.late else ''}）")
+    lines.append(f"  合计：{case.clock_from} 之后第 {d.limit + d.paused + d.extended} {unit}")
+    if not d.running:
+        lines.append("  目前暂停计时，期限随暂停顺延")
+    click.echo("\n".join(lines))
+
+
+COMMANDS.append(due_cmd)

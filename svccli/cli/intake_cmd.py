@@ -1,0 +1,243 @@
+"""The window's intake: first-contact ledger, registering a case, one-time notices, supplements."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from svccli.cli.context import App, pass_app
+from svccli.cli.params import DAY, DEFECT, MATERIAL, PHONE, STAFF, TEXT, CodeReason, Text
+from svccli.cli.recording import find_case, html_option, print_document, record, require, service_of
+from svccli.core.cases import Case
+from svccli.core.catalog import ServiceItem
+from svccli.core.deadlines import clock_start
+from svccli.core.intake import Gap, gaps, is_breach
+from svccli.core.privacy import ID_TYPES, mask_phone, resident_id_problem
+from svccli.errors import DataError, UsageError
+from svccli.render.output import emit, output_options
+
+CHANNELS = {"visit": "来访", "phone": "来电", "letter": "来信", "email": "电子邮件", "online": "网上"}
+OUTCOMES = {"answered": "当场答复", "led": "引导至经办人", "referred": "告知主管机关"}
+
+
+# -- first-contact ledger (首问登记) ------------------------------------------------------------
+
+@click.command()
+@click.option("--channel", type=click.Choice(list(CHANNELS)), default="visit", show_default=True, help="来访方式。")
+@click.option("--person", required=True, type=Text(40), help="来访（来电）人姓名。")
+@click.option("--unit", type=Text(80), help="单位。")
+@click.option("--address", type=Text(120), help="地址。")
+@click.option("--phone", type=PHONE, help="联系电话。")
+@click.option("--matter", required=True, type=TEXT, help="咨询或办理的事项。")
+@click.option("--outcome", type=click.Choice(list(OUTCOMES)), required=True,
+              help="answered 当场答复；led 引导至本机关经办人（--handler）；referred 告知主管机关（--authority、--contact）。")
+@click.option("--handler", type=STAFF, help="引导到的经办人员编号（outcome=led）。")
+@click.option("--authority", type=Text(80), help="主管机关名称（outcome=referred）。")
+@click.option("--contact", type=Text(80), help="主管机关联系方式（outcome=referred）。")
+@click.option("--first-contact", "first_contact", type=STAFF, help="首问责任人（默认：操作人员）。")
+@pass_app
+def inquiry(app: App, channel, person, unit, address, phone, matter, outcome, handler, authority, contact,
+            first_contact) -> None:
+    """首问登记：咨询或来电（尚未成为案件）记入登记台账。"""
+    roster = app.checked_home().roster
+    if outcome == "led" and not handler:
+        raise UsageError("--outcome led 须用 --handler 指明引导到的经办人员")
+    if outcome == "referred" and not (authority and contact):
+        raise UsageError("--outcome referred 须用 --authority 和 --contact 写明主管机关及其联系方式")
+    for option, staff in (("--handler", handler), ("--first-contact", first_contact)):
+        if staff and staff not in roster.staff:
+            raise UsageError(f"{option}：人员编号 “{staff}” 不在名册中")
+    actor = app.actor()
+    event = {"type": "inquiry", "channel": channel, "person": person, "unit": unit or "", "address": address or "",
+             "phone": phone or "", "matter": matter, "outcome": outcome, "handler": handler or "",
+             "authority": authority or "", "contact": contact or "", "first_contact": first_contact or actor}
+    written = record(app, [event])
+    click.echo(f"已登记首问台账（{written[0]['id']}）", err=True)
+
+
+INQUIRY_COLUMNS = [("date", "日期"), ("channel", "方式"), ("person", "来访人"), ("unit", "单位"), ("phone", "电话"),
+                   ("matter", "事项"), ("outcome", "结果"), ("handler", "经办人/主管机关"), ("first_contact", "首问责任人")]
+
+
+@click.command()
+@click.option("--since", type=DAY, help="只列出该日及以后的登记。")
+@click.option("--reveal", is_flag=True, help="显示完整电话（须同时给出 --reason，并记录查看）。")
+@click.option("--reason", type=TEXT, help="查看完整个人信息的理由。")
+@output_options
+@pass_app
+def inquiries(app: App, since: dt.date | None, reveal: bool, reason: str | None, fmt: str, encoding: str) -> None:
+    """首问登记台账。"""
+    from svccli.cli.cases_cmd import note_reveal
+
+    folded = app.records()
+    roster = app.home.roster
+    note_reveal(app, reveal, reason, "inquiries")
+    rows = []
+    for e in folded.inquiries:
+        if since and e["ts"][:10] < since.isoformat():
+            continue
+        where = roster.name(e["handler"]) if e["outcome"] == "led" else (
+            f"{e['authority']}（{e['contact']}）" if e["outcome"] == "referred" else "")
+        rows.append({"id": e["id"], "date": e["ts"][:10], "channel": CHANNELS.get(e["channel"], e["channel"]),
+                     "person": e["person"], "unit": e.get("unit", ""),
+                     "phone": e.get("phone", "") if reveal else mask_phone(e.get("phone", "")),
+                     "matter": e["matter"], "outcome": OUTCOMES.get(e["outcome"], e["outcome"]), "handler": where,
+                     "first_contact": roster.name(e["first_contact"])})
+    emit(rows, INQUIRY_COLUMNS, fmt, encoding, empty="台账中没有符合条件的登记")
+
+
+# -- intake (收件) --------------------------------------------------------------------------------
+
+def _known_material(item: ServiceItem, code: str, option: str) -> str:
+    if item.material(code) is None:
+        valid = "、".join(f"{m.code} {m.name}" for m in item.materials)
+        raise UsageError(f"{option}：事项 {item.code} 没有材料 “{code}”（可选：{valid}）")
+    return code
+
+
+def _service(app: App, code: str) -> ServiceItem:
+    cat = app.home.catalog
+    item = cat.item(code.strip().upper()) or cat.item(code.strip())
+    if item is None:
+        near = [c for c in cat.items if c.startswith(code.upper().split("-")[0])] or list(cat.items)
+        raise UsageError(f"没有事项代码 “{code}”（可选：{', '.join(near[:30])}{' ……' if len(near) > 30 else ''}）")
+    return item
+
+
+def _notice_event(app: App, item: ServiceItem, found: list[Gap], seq: int, breach=()) -> dict:
+    rules = app.home.catalog.office.rules
+    days = item.supplement_days if item.supplement_days is not None else rules.supplement_days
+    by = app.home.calendar.add_workdays(app.today, days)
+    written = rules.written_notice == "always" or (rules.written_notice == "licensing" and item.licensing)
+    return {"type": "notice", "seq": seq, "items": [g.as_event() for g in found],
+            "supplement_by": by.isoformat(), "written": written, "breach": list(breach)}
+
+
+@click.command()
+@click.argument("service_code", metavar="SERVICE_CODE")
+@click.option("--applicant", required=True, type=Text(80), help="申请人（单位或个人）名称。")
+@click.option("--phone", required=True, type=PHONE, help="申请人联系电话。")
+@click.option("--id-number", type=Text(40), help="证件号码（居民身份证会校验）。")
+@click.option("--id-type", type=click.Choice(list(ID_TYPES)), default="resident", show_default=True, help="证件类型。")
+@click.option("--unit", type=Text(80), help="申请人单位。")
+@click.option("--address", type=Text(120), help="申请人地址（登记台账项目）。")
+@click.option("--agent", type=Text(40), help="代办人姓名（委托办理时）。")
+@click.option("--material", "materials", multiple=True, type=MATERIAL, help="收到的材料 CODE[:份数]，可重复。")
+@click.option("--defect", "defects", multiple=True, type=DEFECT, help="材料有误 CODE:原因，可重复。")
+@click.option("--require", "applicable", multiple=True, type=Text(40),
+              help="该申请人适用的条件性材料代码（如委托办理须交委托书），可重复。")
+@click.option("--first-contact", "first_contact", type=STAFF, help="首问责任人（默认：操作人员）。")
+@click.option("--done", is_flag=True, help="即办件材料齐全时当场办结并送达。")
+@click.option("-q", "--quiet", is_flag=True, help="只输出案件编号，不显示文书。")
+@html_option
+@pass_app
+def intake(app: App, service_code, applicant, phone, id_number, id_type, unit, address, agent, materials, defects,
+           applicable, first_contact, done, quiet, html) -> None:
+    """收件登记：登记申请和收到的材料，输出案件编号。
+
+    材料齐全的当场受理；缺少或有误的，同一步记录并打印一次性告知书，列出全部缺漏。
+    """
+    home = app.checked_home()
+    item = _service(app, service_code)
+    received: dict[str, int] = {}
+    for code, copies in materials:
+        received[_known_material(item, code, "--material")] = received.get(code, 0) + copies
+    defect_map = {_known_material(item, code, "--defect"): reason for code, reason in defects}
+    for code in applicable:
+        _known_material(item, code, "--require")
+    if id_number and id_type == "resident":
+        problem = resident_id_problem(id_number)
+        if problem:
+            raise UsageError(f"--id-number：{problem}")
+    if first_contact and first_contact not in home.roster.staff:
+        raise UsageError(f"--first-contact：人员编号 “{first_contact}” 不在名册中")
+    found = gaps(item, received, defect_map, set(applicable))
+    if done and (item.kind != "immediate" or found):
+        raise DataError("--done 只适用于材料齐全的即办件")
+    actor = app.actor()
+    applicant_data = {"name": applicant, "phone": phone, "id_number": (id_number or "").upper(), "id_type": id_type,
+                      "unit": unit or "", "address": address or "", "agent": agent or ""}
+
+    def events(case_id: str) -> list[dict]:
+        made = [{"type": "intake", "case": case_id, "service": item.code, "applicant": applicant_data,
+                 "received": [{"code": c, "copies": n} for c, n in received.items()],
+                 "applicable": list(applicable), "first_contact": first_contact or actor}]
+        if found:
+            made.append({**_notice_event(app, item, found, 1), "case": case_id})
+        else:
+            made.append({"type": "accept", "case": case_id, "clock_from": app.today.isoformat()})
+        if done:
+            made.append({"type": "conclude", "case": case_id, "result": "approved", "note": "即办件当场办结"})
+            made.append({"type": "deliver", "case": case_id, "to": applicant, "how": "in_person"})
+        return made
+
+    case_id = record(app, events)[0]["case"]
+    click.echo(case_id)
+    if quiet:
+        return
+    _, case = find_case(app, case_id)
+    print_document(app, case, "receipt", None)
+    print_document(app, case, "notice" if found else ("conclusion" if done else "acceptance"), html)
+
+
+# -- one-time notice and supplement -----------------------------------------------------------------
+
+@click.command()
+@click.argument("case_id", metavar="CASE")
+@click.option("--add", "added", multiple=True, type=CodeReason(reason_required=False),
+              help="补充告知 CODE[:原因]，可重复。首次告知时已缺或已有误的材料记为违反一次性告知。")
+@html_option
+@pass_app
+def notice(app: App, case_id: str, added, html) -> None:
+    """重新打印一次性告知书，或用 --add 记录补充告知。"""
+    folded, case = find_case(app, case_id)
+    item = service_of(app, case)
+    if not added:
+        if not case.notices:
+            raise DataError(f"案件 {case.id} 没有一次性告知（材料齐全，已受理）")
+        print_document(app, case, "notice", html)
+        return
+    require(case, ("pending",), "补充告知（案件已受理或已结束）")
+    new = []
+    for code, reason in added:
+        _known_material(item, code, "--add")
+        if code in case.outstanding:
+            raise DataError(f"材料 {code} 已在告知书中列为待补正，无需再次告知")
+        m = item.material(code)
+        problem = "defect" if case.received.get(code) else "missing"
+        new.append(Gap(code, m.name, problem, reason or ("未提交" if problem == "missing" else "材料有误")))
+    breach = [g.code for g in new if is_breach(case, g.code)]
+    record(app, [{**_notice_event(app, item, new, len(case.notices) + 1, breach), "case": case.id}])
+    if breach:
+        click.echo(f"注意：{'、'.join(breach)} 在首次告知时即应告知，已记为违反一次性告知制度", err=True)
+    _, case = find_case(app, case.id)
+    print_document(app, case, "notice", html)
+
+
+@click.command()
+@click.argument("case_id", metavar="CASE")
+@click.option("--material", "materials", multiple=True, required=True, type=MATERIAL,
+              help="补交的材料 CODE[:份数]，可重复。")
+@html_option
+@pass_app
+def supplement(app: App, case_id: str, materials, html) -> None:
+    """记录补正材料；材料补齐的当日受理（次日起计算时限）。"""
+    _, case = find_case(app, case_id)
+    item = service_of(app, case)
+    require(case, ("pending",), "补正材料")
+    got = [{"code": _known_material(item, code, "--material"), "copies": n} for code, n in materials]
+    left = {k for k in case.outstanding if k not in {m["code"] for m in got}}
+    made = [{"type": "supplement", "case": case.id, "materials": got}]
+    if not left:
+        start = clock_start(app.today, True, app.home.catalog.office.rules)
+        made.append({"type": "accept", "case": case.id, "clock_from": start.isoformat()})
+    record(app, made)
+    _, case = find_case(app, case.id)
+    if left:
+        click.echo(f"已记录补正；仍待补正：{'、'.join(sorted(left))}", err=True)
+        return
+    print_document(app, case, "acceptance", html)
+
+
+COMMANDS = [inquiry, inquiries, intake, notice, supplement]

@@ -1,0 +1,279 @@
+"""Folding the event log into cases: one pure function from ordered events to case states.
+
+The first-contact person (首问) and the first handler (首办, who accepted the case) are set once
+and never change; the holder can change. Materials outstanding are what the one-time notice
+listed and no supplement has cleared since.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+from svccli.core.events import EVENT_TYPES, label, sort_key
+from svccli.core.problems import Problem
+
+OPEN = ("pending", "accepted", "suspended", "concluded")
+STATUS = {
+    "pending": "待补正",
+    "accepted": "已受理",
+    "suspended": "暂停计时",
+    "concluded": "已决定待送达",
+    "delivered": "已办结送达",
+    "refused": "不予受理",
+    "referred": "已告知非本机关事项",
+    "withdrawn": "已撤回",
+    "lapsed": "逾期未补正终止",
+}
+RESULTS = {"approved": "准予许可/办理", "denied": "不予许可/办理", "replied": "答复"}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of a case's timeline."""
+
+    ts: str
+    by: str
+    kind: str
+    text: str
+    where: tuple[str, int] = ("", 0)
+
+
+@dataclass(frozen=True)
+class Pause:
+    reason: str
+    start: dt.date
+    end: dt.date | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Extension:
+    days: int
+    reason: str
+    basis: str
+    on: dt.date
+    approved_by: str = ""
+    late: bool = False
+    opinion: str = ""
+    old_due: str = ""
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    service: str
+    opened: str  # timestamp of intake
+    applicant: dict
+    first_contact: str
+    status: str = "pending"
+    first_handler: str = ""
+    holder: str = ""
+    received: dict = field(default_factory=dict)  # material code -> copies
+    outstanding: dict = field(default_factory=dict)  # code -> {"problem": missing|defect, "reason": ...}
+    notices: tuple[dict, ...] = ()
+    breaches: tuple[str, ...] = ()  # material codes a later notice re-listed (一次性告知 breach)
+    supplied_after_notice: frozenset = frozenset()
+    accepted_on: dt.date | None = None
+    clock_from: dt.date | None = None  # the day counting starts from (this day itself not counted)
+    pauses: tuple[Pause, ...] = ()
+    extensions: tuple[Extension, ...] = ()
+    concluded_on: dt.date | None = None
+    result: str = ""
+    decision: dict = field(default_factory=dict)  # the conclude event
+    delivered_on: dt.date | None = None
+    notified_on: dt.date | None = None  # applicant told the result is ready to collect
+    closed_on: dt.date | None = None
+    closing: dict = field(default_factory=dict)
+    overdue_days: frozenset = frozenset()  # days an overdue event was recorded
+    steps: tuple[Step, ...] = ()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+    @property
+    def status_name(self) -> str:
+        return STATUS.get(self.status, self.status)
+
+
+def day_of(ts: str) -> dt.date:
+    return dt.date.fromisoformat(ts[:10])
+
+
+@dataclass
+class Folded:
+    cases: dict[str, Case]
+    inquiries: list[dict]
+    problems: list[Problem]
+    events: list[dict] = field(default_factory=list)
+
+
+def fold(lines) -> Folded:
+    """lines: objects with .path, .line and .event (the record reader's Line)."""
+    ordered = sorted(lines, key=lambda ln: sort_key(ln.event, ln.path, ln.line))
+    cases: dict[str, Case] = {}
+    inquiries: list[dict] = []
+    problems: list[Problem] = []
+    for ln in ordered:
+        event = ln.event
+        kind = event["type"]
+        if kind not in EVENT_TYPES:
+            problems.append(Problem(ln.path, ln.line, f"未知的记录类型 “{kind}”"))
+            continue
+        if kind == "inquiry":
+            inquiries.append(event)
+            continue
+        if not EVENT_TYPES[kind][2]:
+            continue
+        message = _apply(cases, event, (ln.path, ln.line))
+        if message:
+            problems.append(Problem(ln.path, ln.line, message))
+    return Folded(cases, inquiries, problems, [ln.event for ln in ordered])
+
+
+def _apply(cases: dict[str, Case], event: dict, where) -> str:
+    case_id = event.get("case")
+    if not isinstance(case_id, str) or not case_id:
+        return "记录缺少案件编号（case）"
+    kind = event["type"]
+    if kind == "intake":
+        if case_id in cases:
+            return f"案件编号 {case_id} 重复收件登记（两个副本使用了同一编号？）"
+        cases[case_id] = _opened(event, where)
+        return ""
+    case = cases.get(case_id)
+    if case is None:
+        return f"记录引用了不存在的案件 {case_id}"
+    handler = APPLY.get(kind)
+    try:
+        updated = handler(case, event) if handler else case
+    except (KeyError, TypeError, ValueError) as e:
+        return f"{label(kind)}记录字段有误：{e}"
+    text = describe(event)
+    cases[case_id] = replace(updated, steps=updated.steps + (Step(event["ts"], event["by"], kind, text, where),))
+    return ""
+
+
+def _opened(event: dict, where) -> Case:
+    received = {m["code"]: int(m.get("copies", 1)) for m in event.get("received", [])}
+    case = Case(
+        id=event["case"],
+        service=event["service"],
+        opened=event["ts"],
+        applicant=dict(event.get("applicant", {})),
+        first_contact=event.get("first_contact") or event["by"],
+        holder=event["by"],
+        received=received,
+    )
+    return replace(case, steps=(Step(event["ts"], event["by"], "intake", describe(event), where),))
+
+
+def _notice(case: Case, event: dict) -> Case:
+    items = {i["code"]: {"problem": i.get("problem", "missing"), "reason": i.get("reason", "")} for i in event["items"]}
+    outstanding = {**case.outstanding, **items}
+    return replace(case, outstanding=outstanding, notices=case.notices + (event,),
+                   breaches=case.breaches + tuple(event.get("breach", ())))
+
+
+def _supplement(case: Case, event: dict) -> Case:
+    received = dict(case.received)
+    cleared = set()
+    for m in event["materials"]:
+        received[m["code"]] = received.get(m["code"], 0) + int(m.get("copies", 1))
+        cleared.add(m["code"])
+    outstanding = {k: v for k, v in case.outstanding.items() if k not in cleared}
+    after = case.supplied_after_notice | cleared if case.notices else case.supplied_after_notice
+    return replace(case, received=received, outstanding=outstanding, supplied_after_notice=after)
+
+
+def _accept(case: Case, event: dict) -> Case:
+    return replace(case, status="accepted", first_handler=case.first_handler or event["by"], holder=event["by"],
+                   accepted_on=day_of(event["ts"]), clock_from=dt.date.fromisoformat(event["clock_from"]))
+
+
+def _closed(status: str):
+    def apply(case: Case, event: dict) -> Case:
+        return replace(case, status=status, closed_on=day_of(event["ts"]), closing=event)
+    return apply
+
+
+def _conclude(case: Case, event: dict) -> Case:
+    return replace(case, status="concluded", result=event["result"], concluded_on=day_of(event["ts"]), decision=event)
+
+
+def _deliver(case: Case, event: dict) -> Case:
+    return replace(case, status="delivered", delivered_on=day_of(event["ts"]), closed_on=day_of(event["ts"]))
+
+
+def _notify(case: Case, event: dict) -> Case:
+    return replace(case, notified_on=case.notified_on or day_of(event["ts"]))
+
+
+def _suspend(case: Case, event: dict) -> Case:
+    pause = Pause(event["reason"], day_of(event["ts"]), None, event.get("note", ""))
+    return replace(case, status="suspended", pauses=case.pauses + (pause,))
+
+
+def _resume(case: Case, event: dict) -> Case:
+    last = replace(case.pauses[-1], end=day_of(event["ts"]))
+    return replace(case, status="accepted", pauses=case.pauses[:-1] + (last,))
+
+
+def _extend(case: Case, event: dict) -> Case:
+    ext = Extension(int(event["days"]), event["reason"], event.get("basis", ""), day_of(event["ts"]),
+                    event.get("approved_by", ""), bool(event.get("late")), event.get("opinion", ""),
+                    event.get("old_due", ""))
+    return replace(case, extensions=case.extensions + (ext,))
+
+
+def _overdue(case: Case, event: dict) -> Case:
+    return replace(case, overdue_days=case.overdue_days | {day_of(event["ts"])})
+
+
+APPLY = {
+    "notice": _notice,
+    "supplement": _supplement,
+    "accept": _accept,
+    "refuse": _closed("refused"),
+    "refer": _closed("referred"),
+    "withdraw": _closed("withdrawn"),
+    "conclude": _conclude,
+    "deliver": _deliver,
+    "notify": _notify,
+    "suspend": _suspend,
+    "resume": _resume,
+    "extend": _extend,
+    "overdue": _overdue,
+}
+
+
+def describe(event: dict) -> str:
+    """A one-line Chinese account of an event for timelines."""
+    kind = event["type"]
+    if kind == "intake":
+        got = "、".join(f"{m['code']}×{m.get('copies', 1)}" for m in event.get("received", [])) or "无"
+        return f"收件登记（事项 {event['service']}；收到材料：{got}）"
+    if kind == "notice":
+        listed = "、".join(f"{i['code']}（{'缺' if i.get('problem') == 'missing' else '有误'}{'：' + i['reason'] if i.get('reason') else ''}）"
+                          for i in event["items"])
+        text = f"一次性告知第 {event.get('seq', 1)} 次：{listed}；补正期限 {event.get('supplement_by', '')}"
+        if event.get("breach"):
+            text += f"；违反一次性告知（首次告知时即应告知：{'、'.join(event['breach'])}）"
+        return text
+    if kind == "supplement":
+        return "补正材料：" + "、".join(f"{m['code']}×{m.get('copies', 1)}" for m in event["materials"])
+    if kind == "accept":
+        return f"受理，{event['clock_from']} 的次日起计算办理时限"
+    if kind == "refuse":
+        return f"不予受理：{event.get('reason', '')}"
+    if kind == "refer":
+        return f"非本机关事项，告知向 {event.get('to', '')}（{event.get('contact', '')}）申请"
+    if kind == "withdraw":
+        return "申请人撤回申请" + (f"：{event['reason']}" if event.get("reason") else "")
+    if kind == "conclude":
+        return f"作出决定：{RESULTS.get(event.get('result'), event.get('result'))}" + (f"（{event['note']}）" if event.get("note") else "")
+    if kind == "deliver":
+        who = event.get("to") or "申请人"
+        return f"送达/领取：{who}" + ("（代领，授权：" + event.get("authorisation", "") + "）" if event.get("proxy") else "")
+    return label(kind) + (f"：{event['reason']}" if event.get("reason") else "")

@@ -1,0 +1,145 @@
+"""The service catalogue (服务事项 / 办事指南) and the office's settings, as immutable values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+KINDS = {
+    "immediate": "即办件",
+    "committed": "承诺件",
+    "joint": "联办件",
+    "forwarded": "报批件",
+    "reply": "答复件",
+    "special": "特办件",
+    "filing": "备案",
+}
+FORMS = {"original": "原件", "copy": "复印件"}
+
+# Office choices where the seeds disagree (DOMAIN.md "Office choices"); defaults first.
+RULE_CHOICES = {
+    "clock_start_after_supplement": ("next_day", "same_day"),
+    "limit_unit": ("working_days", "calendar_days"),
+    "written_notice": ("licensing", "always", "on_request"),
+    "extension_notice": ("before_due", "within_limit"),
+    "deemed_approval": ("committed", "all", "off"),
+}
+RULE_NUMBERS = {
+    "extension_notice_days": 3,
+    "max_extension_days": 10,
+    "warning_days": 2,
+    "supplement_days": 10,
+}
+QUICK_LIMITS = {"ordinary": 3, "complex": 7, "major": 22}  # seed 000 第二篇: 3, 7 days, one month
+
+
+@dataclass(frozen=True)
+class Rules:
+    clock_start_after_supplement: str = "next_day"
+    limit_unit: str = "working_days"
+    written_notice: str = "licensing"
+    extension_notice: str = "before_due"
+    deemed_approval: str = "committed"
+    extension_notice_days: int = 3
+    max_extension_days: int = 10
+    warning_days: int = 2
+    supplement_days: int = 10
+    quick_limits: tuple[tuple[str, int], ...] = tuple(QUICK_LIMITS.items())
+
+
+@dataclass(frozen=True)
+class Office:
+    code: str
+    name: str
+    timezone: str = "Asia/Shanghai"
+    address: str = ""
+    phones: tuple[tuple[str, str], ...] = ()
+    hours: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    rules: Rules = field(default_factory=Rules)
+    src: tuple[str, int] = field(default=("", 0), compare=False)  # file, line
+
+    def phone(self, kind: str) -> str:
+        return dict(self.phones).get(kind, "")
+
+
+@dataclass(frozen=True)
+class Material:
+    code: str
+    name: str
+    copies: int = 1
+    form: str = "original"
+    required: bool = True
+    condition: str = ""
+    sample: str = ""
+    may_owe: bool = False
+    src: tuple[str, int] = field(default=("", 0), compare=False)  # file, line
+
+    @property
+    def form_name(self) -> str:
+        return FORMS.get(self.form, self.form)
+
+
+@dataclass(frozen=True)
+class JointPart:
+    department: str
+    limit: int
+    src: tuple[str, int] = field(default=("", 0), compare=False)  # file, line
+
+
+@dataclass(frozen=True)
+class Department:
+    code: str
+    name: str
+    phone: str = ""
+    src: tuple[str, int] = field(default=("", 0), compare=False)  # file, line
+
+
+@dataclass(frozen=True)
+class ServiceItem:
+    code: str
+    name: str
+    department: str
+    kind: str
+    licensing: bool
+    legal_basis: str
+    body: str
+    materials: tuple[Material, ...]
+    statutory_limit: int
+    committed_limit: int
+    conditions: tuple[str, ...] = ()
+    procedure: tuple[str, ...] = ()
+    limit_unit: str = ""  # empty: the office rule applies
+    fee: str = ""
+    fee_basis: str = ""
+    post: str = ""
+    location: str = ""
+    phones: tuple[tuple[str, str], ...] = ()
+    supplement_days: int | None = None
+    deemed_approval: bool | None = None
+    joint_lead: str = ""
+    joint_parts: tuple[JointPart, ...] = ()
+    forward_to: str = ""
+    src: tuple[str, int] = field(default=("", 0), compare=False)  # file, line
+
+    @property
+    def kind_name(self) -> str:
+        return KINDS.get(self.kind, self.kind)
+
+    def material(self, code: str) -> Material | None:
+        return next((m for m in self.materials if m.code == code), None)
+
+    def phone(self, kind: str) -> str:
+        return dict(self.phones).get(kind, "")
+
+
+@dataclass(frozen=True)
+class Catalog:
+    office: Office
+    departments: dict[str, Department]
+    items: dict[str, ServiceItem]
+
+    def item(self, code: str) -> ServiceItem | None:
+        return self.items.get(code)
+
+    def department_name(self, code: str) -> str:
+        dept = self.departments.get(code)
+        return dept.name if dept else code

@@ -1,0 +1,36 @@
+"""Event types of the record log: what each means and where it sorts among same-time events.
+
+An event is a plain dict as stored (JSON field names are the contract):
+  v, id, ts (ISO time with offset), by (staff id), type, [case], ...fields, prev (hash chain).
+"""
+
+from __future__ import annotations
+
+# type -> (Chinese label, rank among events with the same timestamp, needs a case id)
+EVENT_TYPES: dict[str, tuple[str, int, bool]] = {
+    "inquiry": ("首问登记", 0, False),
+    "intake": ("收件登记", 1, True),
+    "notice": ("一次性告知", 2, True),
+    "supplement": ("补正材料", 3, True),
+    "accept": ("受理", 4, True),
+    "refuse": ("不予受理", 5, True),
+    "refer": ("告知非本机关事项", 5, True),
+    "withdraw": ("撤回申请", 5, True),
+    "suspend": ("暂停计时", 6, True),
+    "resume": ("恢复计时", 6, True),
+    "extend": ("延期", 6, True),
+    "conclude": ("办结决定", 7, True),
+    "notify": ("通知领取", 8, True),
+    "deliver": ("送达", 9, True),
+    "overdue": ("超期记录", 10, True),
+    "reveal": ("查看完整个人信息", 11, False),
+}
+
+
+def label(kind: str) -> str:
+    return EVENT_TYPES.get(kind, (kind, 0, False))[0]
+
+
+def sort_key(event: dict, path: str = "", line: int = 0) -> tuple:
+    """Deterministic order: time, then kind rank, then place (beancount's entry_sortkey)."""
+    return (event.get("ts", ""), EVENT_TYPES.get(event.get("type", ""), ("", 99, False))[1], path, line)

@@ -1,0 +1,1 @@
+"""Output: tables, JSON and CSV from rows; documents from templates."""

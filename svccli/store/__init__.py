@@ -1,0 +1,1 @@
+"""Files: YAML loading with positions, the append-only record log and derived caches."""

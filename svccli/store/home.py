@@ -1,0 +1,66 @@
+"""An office home: a folder with catalog/, templates/ and records/, found like git finds .git."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from svccli.core.calendar import Calendar
+from svccli.core.catalog import Catalog
+from svccli.core.problems import Problem
+from svccli.core.roster import Roster
+from svccli.core.validate import check_catalog
+from svccli.core.scoring import Scheme
+from svccli.store.catalog_files import load_calendar, load_office, load_roster, load_scoring, load_services
+from svccli.store.log import RecordLog
+
+MARKER = Path("catalog") / "office.yaml"
+
+
+class HomeNotFound(Exception):
+    pass
+
+
+def find_home(explicit: str | None, start: Path) -> Path:
+    """--home, else SVC_HOME, else the nearest folder upwards holding catalog/office.yaml."""
+    chosen = explicit or os.environ.get("SVC_HOME")
+    if chosen:
+        path = Path(chosen).expanduser().resolve()
+        if not (path / MARKER).is_file():
+            raise HomeNotFound(f"{path} 不是办公室目录（缺少 {MARKER}）")
+        return path
+    for folder in (start.resolve(), *start.resolve().parents):
+        if (folder / MARKER).is_file():
+            return folder
+    raise HomeNotFound(f"从 {start} 向上没有找到办公室目录（含 {MARKER}）；用 --home 指定，或先运行 `svc init DIR`")
+
+
+@dataclass
+class Home:
+    path: Path
+    catalog: Catalog
+    roster: Roster
+    calendar: Calendar
+    scoring: Scheme | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def log(self) -> RecordLog:
+        return RecordLog(self.path)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if not p.warning]
+
+
+def load_home(path: Path) -> Home:
+    problems: list[Problem] = []
+    office = load_office(path, problems)
+    departments, items = load_services(path, problems)
+    catalog = Catalog(office, departments, items)
+    roster = load_roster(path, problems)
+    calendar = load_calendar(path, problems)
+    scoring = load_scoring(path, problems)
+    problems.extend(check_catalog(catalog, roster))
+    return Home(path, catalog, roster, calendar, scoring, problems)

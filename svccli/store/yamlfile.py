@@ -1,0 +1,240 @@
+"""Reading hand-edited YAML with line numbers, turning every fault into a Problem.
+
+ruamel.yaml's round-trip loader keeps positions (`.lc`, 0-based) so each message can name
+`file:line`. `Node` wraps one mapping and reads typed fields from it, recording a problem
+instead of raising, in the manner of yamllint: user data never raises.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.constructor import ConstructorError, DuplicateKeyError, RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from svccli.core.problems import Problem
+
+CODE_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+class _Constructor(RoundTripConstructor):
+    """Round-trip constructor that never raises an unmarked error on user data.
+
+    ruamel builds `2026-02-30` as a date and `!!int abc` as an int and lets the ValueError escape
+    without a position; here an impossible date stays text (so `Node.date` reports it at its line)
+    and any other value that cannot be built becomes a marked error.
+    """
+
+    def construct_non_recursive_object(self, node, tag=None):
+        try:
+            return super().construct_non_recursive_object(node, tag)
+        except (ValueError, KeyError, TypeError, OverflowError) as e:
+            raise ConstructorError(None, None, f"无法解读的值 “{getattr(node, 'value', '')}”（{e}）",
+                                   node.start_mark) from None
+
+
+def _timestamp(constructor, node, values=None):
+    try:
+        return RoundTripConstructor.construct_yaml_timestamp(constructor, node, values)
+    except ValueError:
+        return str(node.value)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
+def yaml_rt() -> YAML:
+    y = YAML(typ="rt")
+    y.Constructor = _Constructor
+    y.allow_duplicate_keys = False
+    return y
+
+
+def load_yaml(path: Path, shown: str, problems: list[Problem]):
+    """Parse one file; on a syntax error record it and return None."""
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        problems.append(Problem(shown, 0, f"无法读取：{e.strerror}"))
+        return None
+    try:
+        text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as read_text did
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        problems.append(Problem(shown, line, f"不是 UTF-8 编码的文本（第 {e.start} 字节；请用 UTF-8 保存）"))
+        return None
+    try:
+        return yaml_rt().load(text)
+    except MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        what = (e.problem or e.context or "YAML 语法错误").strip()
+        if e.context_mark and "end of stream" in what.replace("stream end", "end of stream"):
+            # an unclosed bracket or quote: name the line that opened it, not the line after the file
+            mark, what = e.context_mark, f"{what}（括号或引号没有闭合）"
+        line = mark.line + 1 if mark else 0
+        if isinstance(e, DuplicateKeyError):  # ruamel quotes both values in full (a whole staff list)
+            what = what.split(" with value ")[0]
+        problems.append(Problem(shown, line, f"YAML 语法错误：{what}"))
+    except YAMLError as e:
+        problems.append(Problem(shown, 0, f"YAML 错误：{e}"))
+    return None
+
+
+class Node:
+    """One YAML mapping, read field by field with problems recorded at their lines."""
+
+    def __init__(self, data, path: str, problems: list[Problem], line: int = 0, what: str = ""):
+        self.path, self.problems, self.what = path, problems, what
+        self.line = _line_of(data, line)
+        self.ok = isinstance(data, dict)
+        self.data = data if self.ok else {}
+        if not self.ok:
+            self.problem(self.line, f"{what or '此处'}应为键值映射（key: value），实为 {_kind(data)}")
+
+    @property
+    def src(self) -> tuple[str, int]:
+        return (self.path, self.line)
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message))
+
+    def key_line(self, key: str) -> int:
+        try:  # the key's own line: for a block value, lc.value() is the line below it
+            return self.data.lc.key(key)[0] + 1
+        except (AttributeError, KeyError, TypeError):
+            return self.line
+
+    def only(self, *allowed: str) -> None:
+        """Unknown keys are errors: a misspelt `commited_limit` must not pass silently."""
+        for key in self.data:
+            if key not in allowed:
+                self.problem(self.key_line(key), f"未知字段 “{key}”（可用：{', '.join(allowed)}）")
+
+    def _get(self, key, required, default):
+        if key not in self.data or self.data[key] is None:
+            if required:
+                self.problem(self.line, f"{self.what}缺少必填字段 “{key}”")
+            return None, default
+        return self.data[key], None
+
+    def text(self, key: str, required: bool = False, default: str = "") -> str:
+        value, fallback = self._get(key, required, default)
+        if value is None:
+            return fallback
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        if not isinstance(value, str):
+            self.problem(self.key_line(key), f"“{key}” 应为文本，实为 {_kind(value)}")
+            return default
+        return value.strip()
+
+    def code(self, key: str, required: bool = True) -> str:
+        value = self.text(key, required)
+        if value and not set(value) <= CODE_CHARS:
+            self.problem(self.key_line(key), f"“{key}” 的代码 “{value}” 只能含字母、数字、- 和 _")
+        return value
+
+    def integer(self, key: str, required: bool = False, default: int | None = None, minimum: int = 0) -> int | None:
+        value, fallback = self._get(key, required, default)
+        if value is None:
+            return fallback
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.problem(self.key_line(key), f"“{key}” 应为整数，实为 {_kind(value)}")
+            return default
+        if value < minimum:
+            self.problem(self.key_line(key), f"“{key}” 不能小于 {minimum}（实为 {value}）")
+            return default
+        return int(value)
+
+    def number(self, key: str, required: bool = False, default: float | None = None) -> float | None:
+        value, fallback = self._get(key, required, default)
+        if value is None:
+            return fallback
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.problem(self.key_line(key), f"“{key}” 应为数字，实为 {_kind(value)}")
+            return default
+        return float(value)
+
+    def flag(self, key: str, default: bool | None = False) -> bool | None:
+        value, fallback = self._get(key, False, default)
+        if value is None:
+            return fallback
+        if not isinstance(value, bool):
+            self.problem(self.key_line(key), f"“{key}” 应为 true 或 false，实为 {_kind(value)}")
+            return default
+        return value
+
+    def choice(self, key: str, choices, required: bool = False, default: str = "") -> str:
+        value = self.text(key, required, default)
+        if value and value not in choices:
+            self.problem(self.key_line(key), f"“{key}” 的值 “{value}” 无效（可选：{', '.join(choices)}）")
+            return default
+        return value
+
+    def date(self, key: str, required: bool = False) -> dt.date | None:
+        value, _ = self._get(key, required, None)
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.problem(self.key_line(key), f"“{key}” 的日期 “{value}” 无效（格式 YYYY-MM-DD，且须是真实日期）")
+            return None
+
+    def items(self, key: str, required: bool = False, what: str = "") -> list["Node"]:
+        """A list of mappings, each wrapped as a Node at its own line."""
+        seq = self.seq(key, required)
+        return [Node(v, self.path, self.problems, _item_line(seq, i, self.key_line(key)), what) for i, v in enumerate(seq)]
+
+    def seq(self, key: str, required: bool = False) -> list:
+        value, _ = self._get(key, required, None)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.problem(self.key_line(key), f"“{key}” 应为列表，实为 {_kind(value)}")
+            return []
+        return value
+
+    def texts(self, key: str, required: bool = False) -> tuple[str, ...]:
+        seq = self.seq(key, required)
+        out = []
+        for i, v in enumerate(seq):
+            if isinstance(v, (str, int)) and not isinstance(v, bool):
+                out.append(str(v).strip())
+            else:
+                self.problem(_item_line(seq, i, self.key_line(key)), f"“{key}” 的第 {i + 1} 项应为文本，实为 {_kind(v)}")
+        return tuple(out)
+
+    def mapping(self, key: str, required: bool = False, what: str = "") -> "Node":
+        value, _ = self._get(key, required, None)
+        return Node(value if value is not None else {}, self.path, self.problems, self.key_line(key), what or f"“{key}”")
+
+
+def _line_of(data, fallback: int) -> int:
+    try:
+        return data.lc.line + 1
+    except AttributeError:
+        return fallback
+
+
+def _item_line(seq, i: int, fallback: int) -> int:
+    try:
+        return seq.lc.item(i)[0] + 1
+    except (AttributeError, KeyError, IndexError, TypeError):
+        return fallback
+
+
+def _kind(value) -> str:
+    names = {dict: "映射", list: "列表", str: "文本", int: "整数", float: "小数", bool: "布尔值"}
+    for t, name in names.items():
+        if isinstance(value, t) and not (t is int and isinstance(value, bool)):
+            return f"{name} “{value}”" if t in (str, int, float, bool) else name
+    if value is None:
+        return "空值"
+    return type(value).__name__

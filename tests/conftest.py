@@ -1,0 +1,58 @@
+"""Test helpers: office homes built from text inside the test, commands run through CliRunner."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from svccli.cli.main import cli
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+class Office:
+    """A throwaway office home: the sample catalogue, with any file replaced or added by text."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def write(self, rel: str, text: str) -> Path:
+        target = self.path / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        return target
+
+    def run(self, *args: str, today: str = "2026-11-20T09:00", staff: str | None = "S001", env: dict | None = None):
+        """Run `svc --home HOME ...`; returns click's Result (exit_code, stdout, stderr)."""
+        full_env = {"SVC_CLONE": "T01", "SVC_TODAY": today, "SVC_HOME": "", "SVC_STAFF": staff or "",
+                    **(env or {})}
+        result = CliRunner().invoke(cli, ["--home", str(self.path), *args], env=full_env, catch_exceptions=True)
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception  # a traceback is a bug: let the test show it
+        return result
+
+    def records(self) -> list[Path]:
+        return sorted((self.path / "records").glob("*/*/*.jsonl"))
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> Office:
+    """The sample office's catalogue and templates, with no records."""
+    home = tmp_path / "office"
+    shutil.copytree(REPO / "catalog", home / "catalog")
+    shutil.copytree(REPO / "templates", home / "templates")
+    (home / "records").mkdir()
+    return Office(home)
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Office:
+    """A copy of the whole sample office, records included."""
+    home = tmp_path / "sample"
+    for name in ("catalog", "templates", "records"):
+        if (REPO / name).exists():
+            shutil.copytree(REPO / name, home / name)
+    return Office(home)
