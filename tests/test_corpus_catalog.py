@@ -148,6 +148,8 @@ def _sample_cases() -> list[Broken]:
         "department: {code: ZZ, name: 测试局}\nitems:\n\t- code: ZZ-001\n", at(SVC, 3), "YAML 语法错误")
     add("yaml-duplicate-key", C27, "year: 2027\nnotice: 通知\nyear: 2027\n", at(C27, 3), "YAML 语法错误")
     add("yaml-undefined-alias", ROSTER, "staff: *people\n", at(ROSTER, 1), "YAML 语法错误")
+    add("yaml-unhashable-complex-key", C27, "year: 2027\nholidays:\n  - ? {name: [元旦]}\n    : x\n", at(C27, 3),
+        "YAML 语法错误")
     add("yaml-bad-tagged-value", OFFICE,
         "code: TX\nname: 中心\nrules:\n  warning_days: !!int two\n", at(OFFICE, 4), "YAML 语法错误")
 

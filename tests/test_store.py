@@ -306,6 +306,7 @@ def _writer(home: str, writer: int, go) -> None:
     log = RecordLog(Path(home))
     for seq in range(EACH):
         log.append([event(writer=writer, seq=seq, text=f"写入者{writer}的第{seq}条")], DAY, CLONE)
+        time.sleep(0.001)  # let a waiting writer in (the lock polls; a tight loop would keep re-taking it)
 
 
 def test_concurrent_appends_lose_nothing(tmp_path: Path, monkeypatch):

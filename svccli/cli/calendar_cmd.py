@@ -90,3 +90,81 @@ def show(app: App, year: int, all_days: bool, fmt: str, encoding: str) -> None:
 
 
 COMMANDS = [calendar]
+
+
+IMPACT_COLUMNS = [("case", "案件编号"), ("service", "事项"), ("holder_name", "持有人"), ("old_due", "原期限"),
+                  ("new_due", "新期限"), ("old_warning", "原预警日"), ("new_warning", "新预警日")]
+
+
+@calendar.command()
+@click.option("--against", "rev", default="HEAD", show_default=True, metavar="GITREV",
+              help="与该 git 版本中的日历比较（默认：已提交的日历）。")
+@output_options
+@pass_app
+def impact(app: App, rev: str, fmt: str, encoding: str) -> None:
+    """日历文件修改后，列出办结期限或预警日因此变动的每一件在办案件（旧 → 新）。
+
+    无变动退出 0；有变动退出 3。
+    """
+    from svccli.core.deadlines import due, warning_date
+    from svccli.errors import Found
+
+    folded = app.records()
+    home = app.home
+    old_calendar = _calendar_at(home.path, rev)
+    rules = home.catalog.office.rules
+    rows = []
+    for case in sorted(folded.cases.values(), key=lambda c: c.id):
+        item = home.catalog.item(case.service)
+        if not item or case.status not in ("accepted", "suspended", "concluded"):
+            continue
+        try:
+            old = due(case, item, rules, old_calendar, app.today)
+            new = due(case, item, rules, home.calendar, app.today)
+        except CalendarError as e:
+            raise DataError(str(e)) from None
+        if old is None:
+            continue
+        old_w = warning_date(old, old_calendar, rules.warning_days)
+        new_w = warning_date(new, home.calendar, rules.warning_days)
+        if (old.due, old_w) != (new.due, new_w):
+            rows.append({"case": case.id, "service": item.code, "holder": case.holder,
+                         "holder_name": home.roster.name(case.holder), "old_due": old.due.isoformat(),
+                         "new_due": new.due.isoformat(), "old_warning": old_w.isoformat(),
+                         "new_warning": new_w.isoformat()})
+    emit(rows, IMPACT_COLUMNS, fmt, encoding)
+    if rows:
+        raise Found()
+
+
+def _calendar_at(home, rev: str):
+    """The calendar files as committed at `rev`, loaded through the same loader."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from svccli.store.catalog_files import load_calendar
+
+    def git(*args: str) -> bytes:
+        try:
+            done = subprocess.run(["git", "-C", str(home), *args], capture_output=True, check=False)
+        except OSError as e:
+            raise DataError(f"无法运行 git：{e.strerror}") from None
+        if done.returncode != 0:
+            raise UsageError(f"--against {rev}：{done.stderr.decode('utf-8', 'replace').strip().splitlines()[-1:]}")
+        return done.stdout
+
+    prefix = git("rev-parse", "--show-prefix").decode().strip()
+    names = git("ls-tree", "--name-only", rev, f"{prefix}catalog/calendar/").decode().split()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "catalog" / "calendar"
+        folder.mkdir(parents=True)
+        for name in names:
+            if name.endswith(".yaml"):
+                (folder / Path(name).name).write_bytes(git("show", f"{rev}:{name}"))
+        problems: list = []
+        calendar = load_calendar(Path(tmp), problems)
+    errors = [p for p in problems if not p.warning]
+    if errors:
+        raise DataError(f"{rev} 版本的日历文件有错误：{errors[0]}")
+    return calendar

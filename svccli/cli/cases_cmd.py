@@ -123,11 +123,13 @@ def show(app: App, case_id: str, reveal: bool, reason: str | None, fmt: str) -> 
 @html_option
 @pass_app
 def print_cmd(app: App, case_id: str, document: str, html) -> None:
-    """重新打印案件的文书：notice、receipt、acceptance、refusal、referral、conclusion。"""
+    """重新打印案件的文书（一次性告知书、收件凭证、受理通知书、不予受理通知书、告知单、办结通知书、
+    延期告知书、补办件通知书、退件通知书）。"""
     _, case = find_case(app, case_id)
     needs = {"notice": bool(case.notices), "acceptance": bool(case.accepted_on),
              "refusal": case.status == "refused", "referral": case.status == "referred",
-             "conclusion": bool(case.result), "receipt": True}
+             "conclusion": bool(case.result), "receipt": True, "extension": bool(case.extensions),
+             "owed": bool(case.owed), "sendback": case.status == "returned"}
     if not needs[document]:
         raise DataError(f"案件 {case.id} 没有{DOCUMENTS[document][0]}（状态：{case.status_name}）")
     print_document(app, case, document, html)

@@ -31,6 +31,7 @@ class App:
     home_option: str | None = None
     today_option: str | None = None
     as_option: str | None = None
+    as_of_option: str | None = None
     _home: Home | None = field(default=None, repr=False)
 
     @property
@@ -56,14 +57,17 @@ class App:
         """All records folded into cases. Bad lines stop the command; a torn last line is a warning."""
         home = self.checked_home()
         lines, problems = home.log.read()
+        if self.as_of:  # what the window showed at the end of that day: later events are left out
+            cutoff = self.as_of.isoformat()
+            lines = [ln for ln in lines if ln.event["ts"][:10] <= cutoff]
         folded = fold(lines)
         problems += folded.problems
-        errors = [p for p in problems if not (p.warning or p.torn)]
+        errors = [p for p in problems if not (p.warning or p.torn or p.soft)]
         if errors:
             shown = "\n".join(str(p) for p in errors[:10])
             raise DataError(f"记录文件有错误（svc check 列出全部）：\n{shown}")
         for p in problems:
-            if p.torn:
+            if p.torn or p.soft:
                 warn(str(p))
         return folded
 
@@ -100,8 +104,15 @@ class App:
         return real.replace(year=moment.year, month=moment.month, day=moment.day)
 
     @property
+    def as_of(self) -> dt.date | None:
+        if not self.as_of_option:
+            return None
+        moment = parse_moment(self.as_of_option, "--as-of")
+        return moment.date() if isinstance(moment, dt.datetime) else moment
+
+    @property
     def today(self) -> dt.date:
-        return self.now.date()
+        return self.as_of or self.now.date()
 
     def actor(self) -> str:
         """Who acts: --as, SVC_STAFF, else the roster entry whose login is this OS user."""

@@ -8,17 +8,15 @@ from svccli.cli.context import App, pass_app
 from svccli.cli.params import TEXT, Text
 from svccli.cli.recording import find_case, html_option, print_document, record, require, service_of
 from svccli.core.calendar import CalendarError
-from svccli.core.deadlines import days_between, due
-from svccli.core.overdue import KINDS, daily_check
+from svccli.core.deadlines import PAUSE_REASONS, days_between, due
+from svccli.core.overdue import KINDS, LATE, daily_check
 from svccli.core.privacy import mask_phone
 from svccli.errors import DataError, Found, UsageError
 from svccli.render.output import emit, output_options
 
-PAUSE_REASONS = {"hearing": "听证", "tender": "招标", "auction": "拍卖", "inspection": "检验", "testing": "检测",
-                 "survey": "勘测", "quarantine": "检疫", "appraisal": "鉴定", "expert-review": "专家评审"}
 OVERDUE_COLUMNS = [("kind_name", "类别"), ("case", "案件编号"), ("service", "事项"), ("department", "部门"),
                    ("applicant", "申请人"), ("phone", "电话"), ("holder_name", "持有人"),
-                   ("first_handler_name", "首办责任人"), ("accepted", "受理日期"), ("due", "办结期限"),
+                   ("first_handler_name", "首办责任人"), ("accepted", "受理日期"), ("date", "期限"),
                    ("late_text", "逾期情况")]
 
 
@@ -55,7 +53,7 @@ def overdue(app: App, warn_days, department, holder, record_it, fmt, encoding) -
         raise DataError(str(e)) from None
     rows = [_row(app, f) for f in findings]
     emit(rows, OVERDUE_COLUMNS, fmt, encoding)
-    late = [f for f in findings if f.kind != "warning"]
+    late = [f for f in findings if f.kind in LATE]
     if record_it:
         new = [{"type": "overdue", "case": f.case.id, "due": f.due.due.isoformat(), "days_late": f.days_late}
                for f in late if app.today not in f.case.overdue_days]
@@ -75,10 +73,11 @@ def _row(app: App, f) -> dict:
         "holder": f.case.holder, "holder_name": roster.name(f.case.holder),
         "first_handler": f.case.first_handler, "first_handler_name": roster.name(f.case.first_handler),
         "accepted": f.case.accepted_on.isoformat() if f.case.accepted_on else "",
-        "due": f.due.due.isoformat(), "provisional": f.due.provisional,
-        "days_late": f.days_late, "unit": f.due.unit,
+        "due": f.due.due.isoformat() if f.due else "", "date": f.date.isoformat() if f.date else "",
+        "provisional": bool(f.due and f.due.provisional),
+        "days_late": f.days_late, "unit": f.due.unit if f.due else "working_days",
         "late_text": (f"逾期 {f.days_late} 天" if f.days_late > 0 else f"还剩 {-f.days_late} 天")
-        + ("（临时）" if f.due.provisional else ""),
+        + ("（临时）" if f.due and f.due.provisional else ""),
     }
 
 
@@ -167,9 +166,16 @@ WEEKDAYS = "一二三四五六日"
 
 @click.command("due")
 @click.argument("case_id", metavar="CASE")
+@click.option("--explain", is_flag=True, help="逐日列出从收件到期限（及今天）的每一天：计入、周末、节假日、调休、暂停、延期。")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+              help="--explain 的输出格式。")
+@click.option("--encoding", type=click.Choice(["utf-8-sig", "gb18030"]), default="utf-8-sig", show_default=True)
+@html_option
 @pass_app
-def due_cmd(app: App, case_id: str) -> None:
+def due_cmd(app: App, case_id: str, explain: bool, fmt: str, encoding: str, html) -> None:
     """案件的办结期限及其计算过程（受理、暂停、延期）。"""
+    if explain or html:
+        return explain_due(app, case_id, fmt, encoding, html)
     _, case = find_case(app, case_id)
     home = app.home
     item = service_of(app, case)
@@ -199,3 +205,45 @@ def due_cmd(app: App, case_id: str) -> None:
 
 
 COMMANDS.append(due_cmd)
+
+
+LEDGER_COLUMNS = [("date", "日期"), ("weekday", "星期"), ("mark_name", "标记"), ("count", "已计天数"), ("note", "说明")]
+
+
+def explain_due(app: App, case_id: str, fmt: str, encoding: str, html) -> None:
+    """The day-by-day ledger; its due date is `due()`'s (a test holds them equal)."""
+    from svccli.core.explain import MARKS, ledger
+    from svccli.render.documents import render
+    from svccli.render.views import case_view
+
+    _, case = find_case(app, case_id)
+    home = app.home
+    item = service_of(app, case)
+    rules = home.catalog.office.rules
+    try:
+        days = ledger(case, item, rules, home.calendar, app.today)
+        d = due(case, item, rules, home.calendar, app.today)
+    except CalendarError as e:
+        raise DataError(str(e)) from None
+    if d is None:
+        raise DataError(f"案件 {case.id} 尚未受理（{case.status_name}），办结期限从受理次日起算")
+    rows = [{"date": x.day.isoformat(), "weekday": f"周{WEEKDAYS[x.day.weekday()]}", "mark": x.mark,
+             "mark_name": MARKS[x.mark] + ("（到期日）" if x.due else "") + ("（临时）" if x.provisional else ""),
+             "count": x.count, "note": PAUSE_REASONS.get(x.note, x.note), "provisional": x.provisional, "due": x.due}
+            for x in days]
+    years = sorted({x.day.year for x in days})
+    notices = [f"{y} 年：{home.calendar.years[y].notice}" if y in home.calendar.years
+               else f"{y} 年：无节假日日历文件，按周末推算（临时）" for y in years]
+    clock = "补齐材料次日起算" if rules.clock_start_after_supplement == "next_day" else "补齐材料当日起算"
+    unit = "工作日" if d.unit == "working_days" else "自然日"
+    head = [f"案件 {case.id}　{item.name}　办结期限 {d.due}" + ("（临时）" if d.provisional else ""),
+            f"规则：受理次日起算（补正后：{clock}）；时限单位：{unit}；承诺时限 {d.limit}，暂停不计 {d.paused}，延期 {d.extended}",
+            "日历依据：" + "；".join(notices)]
+    if html is not None:
+        view = case_view(case, home.catalog, home.roster, home.calendar, app.today)
+        view.update(ledger=rows, rules_text=head[1], notices=notices)
+        html.write_text(render("due_explain.html.j2", view, home.path), encoding="utf-8")
+        click.echo(f"（逐日计算表已写入 {html}）", err=True)
+    if fmt == "table":
+        click.echo("\n".join(head))
+    emit(rows, LEDGER_COLUMNS, fmt, encoding)

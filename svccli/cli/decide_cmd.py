@@ -67,6 +67,8 @@ def conclude(app: App, case_id: str, result: str, reason: str | None, note: str 
     if case.status == "suspended":
         raise DataError(f"案件 {case.id} 处于暂停计时状态，请先 svc resume")
     require(case, ("accepted",), "作出办结决定（尚未受理或已决定）")
+    if case.owed:
+        raise DataError(f"案件 {case.id} 容缺受理的材料尚未补齐（{'、'.join(case.owed)}），不能办结")
     if result == "denied" and item.licensing and not reason:
         raise UsageError("--reason：行政许可事项不予许可的，必须书面说明理由")
     record(app, [{"type": "conclude", "case": case.id, "result": result, "reasons": reason or "", "note": note or ""}])
@@ -74,21 +76,76 @@ def conclude(app: App, case_id: str, result: str, reason: str | None, note: str 
     print_document(app, case, "conclusion", html)
 
 
+HOW = {"in_person": "当面领取", "proxy": "代领", "post": "邮寄送达"}
+
+
 @click.command()
 @click.argument("case_id", metavar="CASE")
+@click.option("--by", "how", type=click.Choice(list(HOW)), help="送达方式：in_person 当面；proxy 代领；post 邮寄。")
 @click.option("--to", "to", type=Text(40), help="领取人姓名（默认：申请人）。")
-@click.option("--proxy", is_flag=True, help="由他人代领（须 --authorisation 写明授权委托书）。")
+@click.option("--proxy", is_flag=True, help="由他人代领（同 --by proxy；须 --authorisation 写明授权委托书）。")
 @click.option("--authorisation", type=TEXT, help="代领的授权委托书（名称、编号）。")
+@click.option("--tracking", type=Text(40), help="邮寄送达的快递单号（--by post 必填）。")
 @pass_app
-def deliver(app: App, case_id: str, to: str | None, proxy: bool, authorisation: str | None) -> None:
-    """送达：申请人或代领人领取结果（证照、批文）。"""
+def deliver(app: App, case_id: str, how, to, proxy: bool, authorisation, tracking) -> None:
+    """送达：书面结果送达申请人之日即为办结日期（000 第四篇 二.8）。
+
+    当面领取、代领（须授权委托书，001 十二.3），或邮寄（记快递单号，以交寄日为送达日）。
+    """
     _, case = find_case(app, case_id)
     require(case, ("concluded",), "送达（尚未作出决定或已送达）")
-    if proxy and not (to and authorisation):
+    how = how or ("proxy" if proxy else "in_person")
+    if how == "proxy" and not (to and authorisation):
         raise UsageError("--proxy：代领须用 --to 写明代领人，并用 --authorisation 写明授权委托书")
+    if how == "post" and not tracking:
+        raise UsageError("--tracking：邮寄送达须写明快递单号")
     record(app, [{"type": "deliver", "case": case.id, "to": to or case.applicant.get("name", ""),
-                  "proxy": proxy, "authorisation": authorisation or "", "how": "proxy" if proxy else "in_person"}])
-    click.echo(f"案件 {case.id} 已送达，办结", err=True)
+                  "proxy": how == "proxy", "authorisation": authorisation or "", "how": how,
+                  "tracking": tracking or "", "served_on": app.today.isoformat()}])
+    click.echo(f"案件 {case.id} 已{HOW[how]}，{app.today} 办结", err=True)
 
 
-COMMANDS = [refuse, refer, withdraw, conclude, deliver]
+@click.command("send-back")
+@click.argument("case_id", metavar="CASE")
+@click.option("--reason", type=TEXT, help="退件理由。")
+@click.option("--opinion", type=TEXT, help="复审意见。")
+@click.option("--wrong", is_flag=True, help="督查：把此前的退件标为错误退件（考核扣 2 分）。")
+@click.option("--note", type=TEXT, help="督查说明（与 --wrong 一起）。")
+@html_option
+@pass_app
+def send_back(app: App, case_id: str, reason, opinion, wrong: bool, note, html) -> None:
+    """退件：科室将申请连同复审意见和退件理由退回窗口，并打印退件通知书（003 工作流程 六）。"""
+    _, case = find_case(app, case_id)
+    if wrong:
+        actor = app.home.roster.staff[app.actor()]
+        if not actor.has_role("inspector"):
+            raise DataError(f"只有督查人员可以认定错误退件（{actor.name} 不是督查人员）")
+        if case.status != "returned":
+            raise DataError(f"案件 {case.id} 没有退件，无从认定错误退件")
+        record(app, [{"type": "send-back", "case": case.id, "wrong": True, "note": note or ""}])
+        click.echo(f"已认定案件 {case.id} 为错误退件", err=True)
+        return
+    if not (reason and opinion):
+        raise UsageError("退件须用 --reason 写明退件理由，并用 --opinion 写明复审意见")
+    require(case, ("accepted", "suspended"), "退件")
+    record(app, [{"type": "send-back", "case": case.id, "reason": reason, "opinion": opinion}])
+    _, case = find_case(app, case.id)
+    print_document(app, case, "sendback", html)
+
+
+@click.command()
+@click.argument("case_id", metavar="CASE")
+@click.option("--lapsed", is_flag=True, required=True, help="申请人逾期未补正，终止办理（必须明示）。")
+@pass_app
+def close(app: App, case_id: str, lapsed: bool) -> None:
+    """终止逾期未补正的申请（留有记录，不会悄悄消失）。"""
+    _, case = find_case(app, case_id)
+    require(case, ("pending",), "按逾期未补正终止")
+    by = case.notices[-1].get("supplement_by", "") if case.notices else ""
+    if by and app.today.isoformat() <= by:
+        raise DataError(f"案件 {case.id} 的补正期限 {by} 尚未届满，不能终止")
+    record(app, [{"type": "close", "case": case.id, "reason": f"申请人逾期（{by}）未补正材料"}])
+    click.echo(f"案件 {case.id} 已按逾期未补正终止", err=True)
+
+
+COMMANDS = [refuse, refer, withdraw, conclude, deliver, send_back, close]

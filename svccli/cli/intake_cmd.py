@@ -105,13 +105,19 @@ def _service(app: App, code: str) -> ServiceItem:
     return item
 
 
-def _notice_event(app: App, item: ServiceItem, found: list[Gap], seq: int, breach=()) -> dict:
+def _supplement_by(app: App, item: ServiceItem) -> str:
+    """The date by which to bring what a notice lists: office default, per-item override."""
     rules = app.home.catalog.office.rules
     days = item.supplement_days if item.supplement_days is not None else rules.supplement_days
-    by = app.home.calendar.add_workdays(app.today, days)
+    return app.home.calendar.add_workdays(app.today, days).isoformat()
+
+
+def _notice_event(app: App, item: ServiceItem, found: list[Gap], seq: int, breach=()) -> dict:
+    rules = app.home.catalog.office.rules
+    by = _supplement_by(app, item)
     written = rules.written_notice == "always" or (rules.written_notice == "licensing" and item.licensing)
     return {"type": "notice", "seq": seq, "items": [g.as_event() for g in found],
-            "supplement_by": by.isoformat(), "written": written, "breach": list(breach)}
+            "supplement_by": by, "written": written, "breach": list(breach)}
 
 
 @click.command()
@@ -127,13 +133,15 @@ def _notice_event(app: App, item: ServiceItem, found: list[Gap], seq: int, breac
 @click.option("--defect", "defects", multiple=True, type=DEFECT, help="材料有误 CODE:原因，可重复。")
 @click.option("--require", "applicable", multiple=True, type=Text(40),
               help="该申请人适用的条件性材料代码（如委托办理须交委托书），可重复。")
+@click.option("--owe", "owe", multiple=True, type=Text(40),
+              help="容缺受理：该材料可后补（目录中标为 may_owe 的材料），可重复。只缺这类材料时自动容缺受理。")
 @click.option("--first-contact", "first_contact", type=STAFF, help="首问责任人（默认：操作人员）。")
 @click.option("--done", is_flag=True, help="即办件材料齐全时当场办结并送达。")
 @click.option("-q", "--quiet", is_flag=True, help="只输出案件编号，不显示文书。")
 @html_option
 @pass_app
 def intake(app: App, service_code, applicant, phone, id_number, id_type, unit, address, agent, materials, defects,
-           applicable, first_contact, done, quiet, html) -> None:
+           applicable, owe, first_contact, done, quiet, html) -> None:
     """收件登记：登记申请和收到的材料，输出案件编号。
 
     材料齐全的当场受理；缺少或有误的，同一步记录并打印一次性告知书，列出全部缺漏。
@@ -153,7 +161,10 @@ def intake(app: App, service_code, applicant, phone, id_number, id_type, unit, a
     if first_contact and first_contact not in home.roster.staff:
         raise UsageError(f"--first-contact：人员编号 “{first_contact}” 不在名册中")
     found = gaps(item, received, defect_map, set(applicable))
-    if done and (item.kind != "immediate" or found):
+    owed = provisional(item, found, owe)
+    if owed:
+        found = []
+    if done and (item.kind != "immediate" or found or owed):
         raise DataError("--done 只适用于材料齐全的即办件")
     actor = app.actor()
     applicant_data = {"name": applicant, "phone": phone, "id_number": (id_number or "").upper(), "id_type": id_type,
@@ -166,7 +177,8 @@ def intake(app: App, service_code, applicant, phone, id_number, id_type, unit, a
         if found:
             made.append({**_notice_event(app, item, found, 1), "case": case_id})
         else:
-            made.append({"type": "accept", "case": case_id, "clock_from": app.today.isoformat()})
+            made.append({"type": "accept", "case": case_id, "clock_from": app.today.isoformat(),
+                         "owed": [g.as_event() for g in owed], "owed_by": _supplement_by(app, item) if owed else ""})
         if done:
             made.append({"type": "conclude", "case": case_id, "result": "approved", "note": "即办件当场办结"})
             made.append({"type": "deliver", "case": case_id, "to": applicant, "how": "in_person"})
@@ -178,7 +190,29 @@ def intake(app: App, service_code, applicant, phone, id_number, id_type, unit, a
         return
     _, case = find_case(app, case_id)
     print_document(app, case, "receipt", None)
-    print_document(app, case, "notice" if found else ("conclusion" if done else "acceptance"), html)
+    main_doc = "notice" if found else ("conclusion" if done else "acceptance")
+    print_document(app, case, main_doc, html if not owed else None)
+    if owed:  # the notice of owed materials is printed in the same step (003 吉安 办理制度 二(二)2)
+        print_document(app, case, "owed", html)
+
+
+def provisional(item: ServiceItem, found: list[Gap], owe) -> list[Gap]:
+    """The gaps owed under provisional acceptance (容缺受理), or [] when the case cannot be accepted.
+
+    A material that blocks review can never be owed. When every gap is a missing material that
+    may be owed, the case is accepted at once with those materials owed.
+    """
+    for code in owe:
+        _known_material(item, code, "--owe")
+        if not item.material(code).may_owe:
+            raise DataError(f"材料 {code}（{item.material(code).name}）影响审查，不能容缺受理")
+        if not any(g.code == code and g.problem == "missing" for g in found):
+            raise UsageError(f"--owe：材料 {code} 并不缺少")
+    if found and all(g.problem == "missing" and item.material(g.code).may_owe for g in found):
+        return found
+    if owe:
+        click.echo("仍有影响审查的材料缺少或有误，不能容缺受理；已出具一次性告知书", err=True)
+    return []
 
 
 # -- one-time notice and supplement -----------------------------------------------------------------
@@ -225,6 +259,8 @@ def supplement(app: App, case_id: str, materials, html) -> None:
     """记录补正材料；材料补齐的当日受理（次日起计算时限）。"""
     _, case = find_case(app, case_id)
     item = service_of(app, case)
+    if case.status in ("accepted", "suspended") and case.owed:
+        return _bring_owed(app, case, item, materials)
     require(case, ("pending",), "补正材料")
     got = [{"code": _known_material(item, code, "--material"), "copies": n} for code, n in materials]
     left = {k for k in case.outstanding if k not in {m["code"] for m in got}}
@@ -238,6 +274,18 @@ def supplement(app: App, case_id: str, materials, html) -> None:
         click.echo(f"已记录补正；仍待补正：{'、'.join(sorted(left))}", err=True)
         return
     print_document(app, case, "acceptance", html)
+
+
+def _bring_owed(app: App, case: Case, item: ServiceItem, materials) -> None:
+    """Materials owed under provisional acceptance, brought later; the clock is not touched."""
+    got = []
+    for code, n in materials:
+        if code not in case.owed:
+            raise DataError(f"案件 {case.id} 已受理，只能补交容缺材料（{'、'.join(case.owed)}），{code} 不在其中")
+        got.append({"code": code, "copies": n})
+    record(app, [{"type": "supplement", "case": case.id, "materials": got}])
+    left = [c for c in case.owed if c not in {m["code"] for m in got}]
+    click.echo(f"已补交容缺材料；{'仍欠：' + '、'.join(left) if left else '容缺材料已全部补齐，可以办结'}", err=True)
 
 
 COMMANDS = [inquiry, inquiries, intake, notice, supplement]

@@ -34,15 +34,17 @@ class SvcGroup(click.Group):
 @click.version_option(__version__, "--version", prog_name="svc", message="%(prog)s %(version)s")
 @click.option("--home", metavar="DIR", help="办公室目录（默认：SVC_HOME，或从当前目录向上查找含 catalog/office.yaml 的目录）。")
 @click.option("--today", metavar="DATE", envvar="SVC_TODAY", help="按指定日期运行（YYYY-MM-DD，或带时间 YYYY-MM-DDTHH:MM）。")
+@click.option("--as-of", "as_of", metavar="DATE", envvar="SVC_AS_OF",
+              help="只读命令：按该日结束时已有的记录回答（重现当日窗口所见）。")
 @click.option("--as", "as_", metavar="STAFF_ID", help="操作人员编号（默认：SVC_STAFF，或名册中 login 与系统用户相同的人员）。")
 @click.pass_context
-def cli(ctx: click.Context, home: str | None, today: str | None, as_: str | None) -> None:
+def cli(ctx: click.Context, home: str | None, today: str | None, as_of: str | None, as_: str | None) -> None:
     """政务服务窗口命令行工具：首问登记、受理、一次性告知、限时办结、超期检查。
 
     \b
     退出码：0 正常；1 数据问题；2 用法错误；3 发现超期案件或无人值守岗位；4 记录锁被占用。
     """
-    ctx.obj = App(home_option=home, today_option=today, as_option=as_)
+    ctx.obj = App(home_option=home, today_option=today, as_option=as_, as_of_option=as_of)
 
 
 def _register() -> None:

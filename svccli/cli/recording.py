@@ -22,6 +22,8 @@ NEW_CASE_MARK = b'"type":"intake"'
 def record(app: App, events: list[dict] | Callable[[str], list[dict]]) -> list[dict]:
     """Append events stamped with now and the actor. A callable is given a new case id, numbered
     under the lock as office-clone-date-sequence (unique across clones, short enough to read out)."""
+    if app.as_of_option:
+        raise UsageError("--as-of 只用于查询命令；记录操作请去掉 --as-of")
     by = app.actor()
     now = app.now
     log = app.home.log

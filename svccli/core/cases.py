@@ -24,6 +24,7 @@ STATUS = {
     "referred": "已告知非本机关事项",
     "withdrawn": "已撤回",
     "lapsed": "逾期未补正终止",
+    "returned": "已退件",
 }
 RESULTS = {"approved": "准予许可/办理", "denied": "不予许可/办理", "replied": "答复"}
 
@@ -71,6 +72,8 @@ class Case:
     holder: str = ""
     received: dict = field(default_factory=dict)  # material code -> copies
     outstanding: dict = field(default_factory=dict)  # code -> {"problem": missing|defect, "reason": ...}
+    owed: dict = field(default_factory=dict)  # provisional acceptance (容缺受理): code -> {"name", "by"}
+    sendbacks: tuple[dict, ...] = ()  # 退件 events, with "wrong" set when an inspector marked one wrong
     notices: tuple[dict, ...] = ()
     breaches: tuple[str, ...] = ()  # material codes a later notice re-listed (一次性告知 breach)
     supplied_after_notice: frozenset = frozenset()
@@ -81,7 +84,8 @@ class Case:
     concluded_on: dt.date | None = None
     result: str = ""
     decision: dict = field(default_factory=dict)  # the conclude event
-    delivered_on: dt.date | None = None
+    delivered_on: dt.date | None = None  # the service date (送达之日即为办结日期)
+    delivery: dict = field(default_factory=dict)
     notified_on: dt.date | None = None  # applicant told the result is ready to collect
     closed_on: dt.date | None = None
     closing: dict = field(default_factory=dict)
@@ -128,7 +132,7 @@ def fold(lines) -> Folded:
             continue
         message = _apply(cases, event, (ln.path, ln.line))
         if message:
-            problems.append(Problem(ln.path, ln.line, message))
+            problems.append(Problem(ln.path, ln.line, message, soft=True))
     return Folded(cases, inquiries, problems, [ln.event for ln in ordered])
 
 
@@ -140,22 +144,53 @@ def _apply(cases: dict[str, Case], event: dict, where) -> str:
     if kind == "intake":
         if case_id in cases:
             return f"案件编号 {case_id} 重复收件登记（两个副本使用了同一编号？）"
-        cases[case_id] = _opened(event, where)
+        try:
+            cases[case_id] = _opened(event, where)
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            return f"收件登记记录字段有误：{_field_error(e)}"
         return ""
     case = cases.get(case_id)
     if case is None:
         return f"记录引用了不存在的案件 {case_id}"
+    allowed = ALLOWED.get(kind)
+    if allowed and case.status not in allowed:
+        return f"{label(kind)}记录与案件 {case_id} 当时的状态“{case.status_name}”不符，未予采用"
     handler = APPLY.get(kind)
     try:
         updated = handler(case, event) if handler else case
-    except (KeyError, TypeError, ValueError) as e:
-        return f"{label(kind)}记录字段有误：{e}"
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:
+        return f"{label(kind)}记录字段有误：{_field_error(e)}"
     text = describe(event)
     cases[case_id] = replace(updated, steps=updated.steps + (Step(event["ts"], event["by"], kind, text, where),))
     return ""
 
 
+def _field_error(e: Exception) -> str:
+    return f"缺少字段 {e}" if isinstance(e, KeyError) else str(e)
+
+
+# The statuses in which each event makes sense; others are reported and not applied.
+ALLOWED = {
+    "notice": ("pending",),
+    "supplement": ("pending", "accepted", "suspended"),
+    "accept": ("pending",),
+    "refuse": ("pending",),
+    "refer": ("pending",),
+    "withdraw": ("pending", "accepted", "suspended"),
+    "send-back": ("accepted", "suspended", "returned"),
+    "close": ("pending",),
+    "suspend": ("accepted",),
+    "resume": ("suspended",),
+    "extend": ("accepted", "suspended"),
+    "conclude": ("accepted",),
+    "notify": ("concluded",),
+    "deliver": ("concluded",),
+}
+
+
 def _opened(event: dict, where) -> Case:
+    if not isinstance(event.get("applicant", {}), dict) or not isinstance(event["service"], str):
+        raise TypeError("applicant 应为对象，service 应为文本")
     received = {m["code"]: int(m.get("copies", 1)) for m in event.get("received", [])}
     case = Case(
         id=event["case"],
@@ -183,13 +218,24 @@ def _supplement(case: Case, event: dict) -> Case:
         received[m["code"]] = received.get(m["code"], 0) + int(m.get("copies", 1))
         cleared.add(m["code"])
     outstanding = {k: v for k, v in case.outstanding.items() if k not in cleared}
+    owed = {k: v for k, v in case.owed.items() if k not in cleared}
     after = case.supplied_after_notice | cleared if case.notices else case.supplied_after_notice
-    return replace(case, received=received, outstanding=outstanding, supplied_after_notice=after)
+    return replace(case, received=received, outstanding=outstanding, owed=owed, supplied_after_notice=after)
 
 
 def _accept(case: Case, event: dict) -> Case:
+    owed = {o["code"]: {"name": o.get("name", o["code"]), "by": event["owed_by"]} for o in event.get("owed", [])}
+    outstanding = {k: v for k, v in case.outstanding.items() if k not in owed}
     return replace(case, status="accepted", first_handler=case.first_handler or event["by"], holder=event["by"],
-                   accepted_on=day_of(event["ts"]), clock_from=dt.date.fromisoformat(event["clock_from"]))
+                   accepted_on=day_of(event["ts"]), clock_from=dt.date.fromisoformat(event["clock_from"]),
+                   owed=owed, outstanding=outstanding)
+
+
+def _send_back(case: Case, event: dict) -> Case:
+    if event.get("wrong"):
+        return replace(case, sendbacks=case.sendbacks + (event,))
+    return replace(case, status="returned", closed_on=day_of(event["ts"]), closing=event,
+                   sendbacks=case.sendbacks + (event,))
 
 
 def _closed(status: str):
@@ -203,7 +249,8 @@ def _conclude(case: Case, event: dict) -> Case:
 
 
 def _deliver(case: Case, event: dict) -> Case:
-    return replace(case, status="delivered", delivered_on=day_of(event["ts"]), closed_on=day_of(event["ts"]))
+    served = dt.date.fromisoformat(event["served_on"]) if event.get("served_on") else day_of(event["ts"])
+    return replace(case, status="delivered", delivered_on=served, closed_on=served, delivery=event)
 
 
 def _notify(case: Case, event: dict) -> Case:
@@ -238,6 +285,8 @@ APPLY = {
     "refuse": _closed("refused"),
     "refer": _closed("referred"),
     "withdraw": _closed("withdrawn"),
+    "close": _closed("lapsed"),
+    "send-back": _send_back,
     "conclude": _conclude,
     "deliver": _deliver,
     "notify": _notify,

@@ -17,6 +17,9 @@ from svccli.core.cases import Case
 from svccli.core.catalog import Rules, ServiceItem
 
 ONE_DAY = dt.timedelta(days=1)
+# Steps whose time is not counted (DOMAIN.md "Time limits"; 002 十.2(3): a site visit is counted)
+PAUSE_REASONS = {"hearing": "听证", "tender": "招标", "auction": "拍卖", "inspection": "检验", "testing": "检测",
+                 "survey": "勘测", "quarantine": "检疫", "appraisal": "鉴定", "expert-review": "专家评审"}
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ EVENT_TYPES: dict[str, tuple[str, int, bool]] = {
     "refuse": ("不予受理", 5, True),
     "refer": ("告知非本机关事项", 5, True),
     "withdraw": ("撤回申请", 5, True),
+    "close": ("逾期未补正终止", 5, True),
+    "send-back": ("退件", 7, True),
     "suspend": ("暂停计时", 6, True),
     "resume": ("恢复计时", 6, True),
     "extend": ("延期", 6, True),

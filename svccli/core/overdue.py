@@ -16,7 +16,8 @@ from svccli.core.cases import Case
 from svccli.core.catalog import Catalog, ServiceItem
 from svccli.core.deadlines import Due, days_between, due
 
-KINDS = {"overdue": "超期", "deemed": "超时默许", "warning": "即将到期"}
+KINDS = {"overdue": "超期", "deemed": "超时默许", "lapsed": "补正逾期", "owed": "容缺材料逾期", "warning": "即将到期"}
+LATE = ("overdue", "deemed")  # the office's own lateness: the daily check exits 3 for these
 
 
 @dataclass(frozen=True)
@@ -24,8 +25,9 @@ class Finding:
     kind: str  # overdue | deemed | warning
     case: Case
     item: ServiceItem
-    due: Due
+    due: Due | None  # None for a lapsed supplement (the clock has not started)
     days_late: int  # negative for a warning: days left
+    date: dt.date | None = None  # the date that was missed (due, supplement-by or owed-by date)
 
 
 def deemed_applies(item: ServiceItem, catalog: Catalog) -> bool:
@@ -42,11 +44,35 @@ def _served_or_told_by(case: Case, on: dt.date) -> bool:
     return bool(case.notified_on and case.notified_on <= on)
 
 
-def check_case(case: Case, catalog: Catalog, calendar: Calendar, today: dt.date, warn_days: int | None) -> Finding | None:
-    if case.status not in ("accepted", "concluded"):  # paused, pending or closed: nothing to say
-        return None
+def check_case(case: Case, catalog: Catalog, calendar: Calendar, today: dt.date, warn_days: int | None) -> list[Finding]:
     item = catalog.item(case.service)
     if item is None:
+        return []
+    found = [f for f in (_lapsed(case, item, calendar, today), _owed(case, item, catalog, calendar, today)) if f]
+    late = _late(case, item, catalog, calendar, today, warn_days)
+    return found + [late] if late else found
+
+
+def _lapsed(case: Case, item: ServiceItem, calendar: Calendar, today: dt.date) -> Finding | None:
+    """A one-time notice whose supplement date has passed: listed, but the case is not overdue."""
+    if case.status != "pending" or not case.notices or not case.notices[-1].get("supplement_by"):
+        return None
+    by = dt.date.fromisoformat(case.notices[-1]["supplement_by"])
+    if today <= by:
+        return None
+    return Finding("lapsed", case, item, None, max(1, calendar.workdays_between(by, today)), by)
+
+
+def _owed(case: Case, item, catalog, calendar, today) -> Finding | None:
+    dates = [dt.date.fromisoformat(o["by"]) for o in case.owed.values() if o.get("by")]
+    if case.status not in ("accepted", "suspended") or not dates or today <= min(dates):
+        return None
+    d = due(case, item, catalog.office.rules, calendar, today)
+    return Finding("owed", case, item, d, max(1, calendar.workdays_between(min(dates), today)), min(dates))
+
+
+def _late(case: Case, item, catalog, calendar, today, warn_days) -> Finding | None:
+    if case.status not in ("accepted", "concluded"):  # paused, pending or closed: not overdue
         return None
     d = due(case, item, catalog.office.rules, calendar, today)
     if d is None or _served_or_told_by(case, d.due):
@@ -55,15 +81,15 @@ def check_case(case: Case, catalog: Catalog, calendar: Calendar, today: dt.date,
         late = max(1, days_between(calendar, d.due, today, d.unit))  # a weekend after the due day still counts
         undecided = case.status == "accepted"
         kind = "deemed" if undecided and deemed_applies(item, catalog) else "overdue"
-        return Finding(kind, case, item, d, late)
+        return Finding(kind, case, item, d, late, d.due)
     if warn_days is not None and case.status == "accepted" and today <= d.due:
         left = days_between(calendar, today, d.due, d.unit)
         if left <= warn_days:
-            return Finding("warning", case, item, d, -left)
+            return Finding("warning", case, item, d, -left, d.due)
     return None
 
 
 def daily_check(cases, catalog: Catalog, calendar: Calendar, today: dt.date, warn_days: int | None = None) -> list[Finding]:
-    found = [f for c in cases if (f := check_case(c, catalog, calendar, today, warn_days))]
-    order = {"overdue": 0, "deemed": 1, "warning": 2}
+    found = [f for c in cases for f in check_case(c, catalog, calendar, today, warn_days)]
+    order = {kind: i for i, kind in enumerate(KINDS)}
     return sorted(found, key=lambda f: (order[f.kind], -f.days_late, f.case.id))

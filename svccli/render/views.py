@@ -22,6 +22,8 @@ DOCUMENTS = {
     "referral": ("告知单（非本机关事项）", "referral"),
     "conclusion": ("办结通知书", "conclusion"),
     "extension": ("延期告知书", "extension"),
+    "owed": ("补办件通知书", "owed"),
+    "sendback": ("退件通知书", "sendback"),
 }
 
 
@@ -78,7 +80,11 @@ def case_view(case: Case, catalog: Catalog, roster: Roster, calendar: Calendar, 
         "accepted_on": case.accepted_on.isoformat() if case.accepted_on else "",
         "due": d.due.isoformat() if d else "",
         "due_provisional": bool(d and d.provisional),
-        "closing": {"reason": case.closing.get("reason", ""), "to": case.closing.get("to", ""),
+        "owed": [{"code": code, "name": info.get("name", code), "by": info.get("by", "")}
+                 for code, info in case.owed.items()],
+        "owed_by": max((info.get("by", "") for info in case.owed.values()), default=""),
+        "closing": {"reason": case.closing.get("reason", ""), "opinion": case.closing.get("opinion", ""),
+                    "to": case.closing.get("to", ""),
                     "contact": case.closing.get("contact", ""),
                     "date": case.closing.get("ts", "")[:10]},
         "extension": _extension_view(case),

@@ -34,6 +34,12 @@ class _Constructor(RoundTripConstructor):
             raise ConstructorError(None, None, f"无法解读的值 “{getattr(node, 'value', '')}”（{e}）",
                                    node.start_mark) from None
 
+    def construct_mapping(self, node, maptyp, deep=False):
+        try:
+            return super().construct_mapping(node, maptyp, deep)
+        except TypeError as e:  # a complex key (`? ...`) holding a list or mapping: unhashable
+            raise ConstructorError(None, None, f"无法作为键使用（{e}）", node.start_mark) from None
+
 
 def _timestamp(constructor, node, values=None):
     try:
