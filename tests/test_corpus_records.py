@@ -184,7 +184,7 @@ CASES = [
     Broken("blank-line-middle", raw_edit(_insert_line(2, b"")), (3,), "空行"),
     Broken("whitespace-line", raw_edit(_insert_line(2, b"   \t")), (3,), "空行"),
     Broken("blank-line-at-end", lambda ls: joined(ls) + b"\n", (5,), "空行"),
-    Broken("unknown-event-type", rechain(_set(1, "type", "notise")), (2,), "未知的记录类型 “notise”"),
+    Broken("unknown-event-type", rechain(_set(1, "type", "notise")), (2,), "未知的记录类型 “notise”", soft=True),
     Broken("missing-field-by", rechain(_pop(1, "by")), (2,), "缺少字段 “by”"),
     Broken("missing-field-ts", rechain(_pop(2, "ts")), (3,), "缺少字段 “ts”"),
     Broken("timestamp-not-a-time", rechain(_set(0, "ts", "昨天上午")), (1,), "时间 ts “昨天上午” 不是有效的时间"),

@@ -6,6 +6,7 @@ import click
 
 from svccli.cli.context import App, pass_app
 from svccli.core.cases import fold
+from svccli.core.problems import Problem
 from svccli.errors import DATA, SvcError
 
 
@@ -18,13 +19,21 @@ def check(app: App) -> None:
     """
     home = app.home
     lines, record_problems = home.log.read()
-    problems = home.problems + record_problems + fold(lines).problems
+    folded = fold(lines)
+    problems = home.problems + record_problems + folded.problems + list(unknown_services(folded, home))
     problems.sort(key=lambda p: (p.path, p.line, p.message))
     for p in problems + list(app.calendar_problems()):
         click.echo(str(p), err=p.warning)
     failing = [p for p in problems if not p.warning]
     if failing:
         raise SvcError(f"发现 {len(failing)} 个问题", DATA)
+
+
+def unknown_services(folded, home):
+    for case in folded.cases.values():
+        if case.service not in home.catalog.items:
+            path, line = case.steps[0].where
+            yield Problem(path, line, f"案件 {case.id} 的事项 {case.service} 不在目录中", soft=True)
 
 
 COMMANDS = [check]

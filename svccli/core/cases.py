@@ -123,7 +123,7 @@ def fold(lines) -> Folded:
         event = ln.event
         kind = event["type"]
         if kind not in EVENT_TYPES:
-            problems.append(Problem(ln.path, ln.line, f"未知的记录类型 “{kind}”"))
+            problems.append(Problem(ln.path, ln.line, f"未知的记录类型 “{kind}”（较新版本写入？）", soft=True))
             continue
         if kind == "inquiry":
             inquiries.append(event)

@@ -275,13 +275,13 @@ def _calendar_year(n: Node, stem: str) -> CalendarYear | None:
 def _check_span(h: Node, year: int, first, last) -> None:
     if last < first:
         h.problem(h.line, f"假日结束日 {last} 早于开始日 {first}")
-    if first.year != year or last.year != year:
-        h.problem(h.line, f"假日 {first}～{last} 不在 {year} 年内")
+    if not (year - 1 <= first.year <= year and year <= last.year + 1 and last.year <= year + 1):
+        h.problem(h.line, f"假日 {first}～{last} 不在 {year} 年前后（跨年的假日如元旦可以延到相邻年份）")
 
 
 def _check_workday(w: Node, year: int, day) -> None:
-    if day.year != year:
-        w.problem(w.line, f"调休工作日 {day} 不在 {year} 年内")
+    if abs(day.year - year) > 1:
+        w.problem(w.line, f"调休工作日 {day} 不在 {year} 年前后")
     if day.weekday() < 5:
         w.problem(w.line, f"调休工作日 {day} 本来就是工作日（周{'一二三四五'[day.weekday()]}）")
 
