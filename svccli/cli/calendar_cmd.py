@@ -109,7 +109,7 @@ def impact(app: App, rev: str, fmt: str, encoding: str) -> None:
     from svccli.core.deadlines import due, warning_date
     from svccli.errors import Found
 
-    folded = app.records()
+    folded = app.records("open")
     home = app.home
     old_calendar = _calendar_at(home.path, rev)
     rules = home.catalog.office.rules

@@ -10,7 +10,7 @@ import click
 from svccli.cli.context import App, pass_app
 from svccli.cli.params import DAY, TEXT, Text
 from svccli.cli.recording import find_case, html_option, print_document, record, service_of
-from svccli.core.cases import STATUS, Case
+from svccli.core.cases import OPEN, STATUS, Case
 from svccli.core.deadlines import due
 from svccli.core.privacy import mask_id, mask_phone
 from svccli.errors import DataError, UsageError
@@ -57,7 +57,7 @@ def case_row(app: App, case: Case, reveal: bool = False) -> dict:
 @pass_app
 def list_cases(app: App, status, service, holder, since: dt.date | None, fmt: str, encoding: str) -> None:
     """列出案件（电话已打码）。"""
-    folded = app.records()
+    folded = app.records("open" if status in (*OPEN, "open") else "all")
     if holder and holder not in app.home.roster.staff:
         raise UsageError(f"--holder：人员编号 “{holder}” 不在名册中")
     rows = []

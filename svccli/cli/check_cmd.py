@@ -32,7 +32,7 @@ def check(app: App) -> None:
 def unknown_services(folded, home):
     for case in folded.cases.values():
         if case.service not in home.catalog.items:
-            path, line = case.steps[0].where
+            path, line = case.where
             yield Problem(path, line, f"案件 {case.id} 的事项 {case.service} 不在目录中", soft=True)
 
 

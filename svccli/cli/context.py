@@ -11,9 +11,8 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from svccli.core.cases import Folded, fold
+from svccli.core.cases import Case, Folded, fold
 from svccli.errors import DataError, UsageError
-from svccli.store.home import Home, HomeNotFound, find_home, load_home
 
 
 def parse_moment(text: str, what: str) -> dt.datetime | dt.date:
@@ -32,19 +31,22 @@ class App:
     today_option: str | None = None
     as_option: str | None = None
     as_of_option: str | None = None
-    _home: Home | None = field(default=None, repr=False)
+    _home: "Home | None" = field(default=None, repr=False)
 
     @property
     def home(self) -> Home:
+        from svccli.store import state
+        from svccli.store.home import HomeNotFound, find_home
+
         if self._home is None:
             try:
                 path = find_home(self.home_option, Path.cwd())
             except HomeNotFound as e:
                 raise DataError(str(e)) from None
-            self._home = load_home(path)
+            self._home = state.load_home_cached(path)
         return self._home
 
-    def checked_home(self) -> Home:
+    def checked_home(self) -> "Home":
         """The home, refusing to act on a catalogue with errors (they are listed)."""
         home = self.home
         if home.errors:
@@ -53,23 +55,35 @@ class App:
             raise DataError(f"目录文件有错误，请先修正（svc check 列出全部）：\n{lines}{more}")
         return home
 
-    def records(self) -> Folded:
-        """All records folded into cases. Bad lines stop the command; a torn last line is a warning."""
+    def records(self, scope: str = "all") -> Folded:
+        """The records folded into cases. scope "open": from the derived state, which keeps closed
+        cases as their status only (the daily check); "all": every case in full, read afresh.
+        Bad lines stop the command; torn last lines and records that cannot be applied are warned of."""
+        from svccli.store import state
+
         home = self.checked_home()
-        lines, problems = home.log.read()
-        if self.as_of:  # what the window showed at the end of that day: later events are left out
-            cutoff = self.as_of.isoformat()
-            lines = [ln for ln in lines if ln.event["ts"][:10] <= cutoff]
-        folded = fold(lines)
-        problems += folded.problems
-        errors = [p for p in problems if not (p.warning or p.torn or p.soft)]
-        if errors:
-            shown = "\n".join(str(p) for p in errors[:10])
-            raise DataError(f"记录文件有错误（svc check 列出全部）：\n{shown}")
-        for p in problems:
-            if p.torn or p.soft:
-                warn(str(p))
+        if scope == "open" and not self.as_of:
+            folded, problems = state.records(home.log)
+        else:
+            lines, problems = home.log.read()
+            folded = fold(self._until(lines), timeline=False)
+            problems += folded.problems
+        _report(problems)
         return folded
+
+    def case(self, case_id: str) -> Case | None:
+        """One case with its whole timeline, read from the files that can hold its events."""
+        home = self.checked_home()
+        lines, problems = home.log.case_lines(case_id)
+        folded = fold(self._until(lines), timeline=True)
+        _report(problems + folded.problems)
+        return folded.cases.get(case_id)
+
+    def _until(self, lines):
+        if not self.as_of:  # what the window showed at the end of that day: later events are left out
+            return lines
+        cutoff = self.as_of.isoformat()
+        return [ln for ln in lines if ln.event["ts"][:10] <= cutoff]
 
     def calendar_warnings(self) -> None:
         """From 1 November, say on stderr when next year's calendar file is missing (cron mails it)."""
@@ -134,6 +148,18 @@ class App:
 
 
 pass_app = click.make_pass_decorator(App)
+
+
+def _report(problems) -> None:
+    errors = [p for p in problems if not (p.warning or p.torn or p.soft)]
+    if errors:
+        shown = "\n".join(str(p) for p in errors[:10])
+        raise DataError(f"记录文件有错误（svc check 列出全部）：\n{shown}")
+    soft = [p for p in problems if p.torn or p.soft]
+    for p in soft[:5]:
+        warn(str(p))
+    if len(soft) > 5:
+        warn(f"……另有 {len(soft) - 5} 处记录问题，svc check 列出全部")
 
 
 def warn(message: str) -> None:

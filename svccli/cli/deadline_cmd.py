@@ -37,7 +37,7 @@ def mask_name(name: str) -> str:
 @pass_app
 def overdue(app: App, warn_days, department, holder, record_it, fmt, encoding) -> None:
     """每日超期检查（供 cron 使用）：无超期时不输出、退出 0；有超期时列出并退出 3。"""
-    folded = app.records()
+    folded = app.records("open")
     app.calendar_warnings()  # cron mails the missing next-year calendar; the exit code stays
     home = app.home
     if department and department not in home.catalog.departments:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
@@ -14,8 +15,38 @@ from svccli.store.log import LockTimeout, StoreError
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+# The modules holding the commands; each command's module is imported only when it runs, so
+# `svc --version` and a single command start fast.
+MODULES = ("check_cmd", "catalog_cmd", "calendar_cmd", "init_cmd", "intake_cmd", "decide_cmd", "deadline_cmd",
+           "cases_cmd", "admin_cmd")
+WHERE = {"check": "check_cmd", "catalog": "catalog_cmd", "calendar": "calendar_cmd", "init": "init_cmd",
+         "inquiry": "intake_cmd", "inquiries": "intake_cmd", "intake": "intake_cmd", "notice": "intake_cmd",
+         "supplement": "intake_cmd", "refuse": "decide_cmd", "refer": "decide_cmd", "withdraw": "decide_cmd",
+         "conclude": "decide_cmd", "deliver": "decide_cmd", "send-back": "decide_cmd", "close": "decide_cmd",
+         "overdue": "deadline_cmd", "suspend": "deadline_cmd", "resume": "deadline_cmd", "extend": "deadline_cmd",
+         "notify": "deadline_cmd", "due": "deadline_cmd", "cases": "cases_cmd", "show": "cases_cmd",
+         "print": "cases_cmd"}
+
+
+def _commands(module: str) -> dict[str, click.Command]:
+    return {c.name: c for c in importlib.import_module(f"svccli.cli.{module}").COMMANDS}
+
+
 class SvcGroup(click.Group):
-    """Turns faults of the user's world (locks, disks, bytes) into messages with exit codes."""
+    """Loads commands lazily, and turns faults of the user's world (locks, disks, bytes) into
+    messages with exit codes."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(name for module in MODULES for name in _commands(module))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in WHERE:
+            return _commands(WHERE[name]).get(name)
+        for module in MODULES:  # a command not in the map yet
+            found = _commands(module).get(name)
+            if found:
+                return found
+        return None
 
     def invoke(self, ctx: click.Context):
         try:
@@ -46,18 +77,6 @@ def cli(ctx: click.Context, home: str | None, today: str | None, as_of: str | No
     """
     ctx.obj = App(home_option=home, today_option=today, as_option=as_, as_of_option=as_of)
 
-
-def _register() -> None:
-    from svccli.cli import (calendar_cmd, cases_cmd, catalog_cmd, check_cmd, deadline_cmd, decide_cmd, init_cmd,
-                            intake_cmd)
-
-    for module in (check_cmd, catalog_cmd, calendar_cmd, init_cmd, intake_cmd, decide_cmd, deadline_cmd,
-                   cases_cmd):
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
-_register()
 
 
 def run() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from svccli.cli.context import App
-from svccli.core.cases import STATUS, Case, Folded
+from svccli.core.cases import STATUS, Case
 from svccli.core.catalog import ServiceItem
 from svccli.core.events import label
 from svccli.errors import DataError, UsageError
@@ -40,14 +40,11 @@ def record(app: App, events: list[dict] | Callable[[str], list[dict]]) -> list[d
     return log.append(stamped, now.date().isoformat(), clone)
 
 
-def find_case(app: App, case_id: str) -> tuple[Folded, Case]:
-    folded = app.records()
-    case = folded.cases.get(case_id.strip().upper())
+def find_case(app: App, case_id: str) -> tuple[None, Case]:
+    case = app.case(case_id.strip().upper())
     if case is None:
-        near = [c for c in folded.cases if case_id.upper() in c][:5]
-        hint = f"（相近的有：{', '.join(near)}）" if near else ""
-        raise UsageError(f"没有案件 “{case_id}”{hint}")
-    return folded, case
+        raise UsageError(f"没有案件 “{case_id}”（svc cases 列出全部案件）")
+    return None, case
 
 
 def service_of(app: App, case: Case) -> ServiceItem:

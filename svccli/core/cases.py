@@ -14,6 +14,7 @@ from svccli.core.events import EVENT_TYPES, label, sort_key
 from svccli.core.problems import Problem
 
 OPEN = ("pending", "accepted", "suspended", "concluded")
+COMPACT = ("delivered", "refused", "referred", "withdrawn", "lapsed")  # closed for good: no event follows
 STATUS = {
     "pending": "待补正",
     "accepted": "已受理",
@@ -60,8 +61,11 @@ class Extension:
     old_due: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Case:
+    """One case as folded from its events. The fold mutates it in place (a million-case year
+    would not afford a copy per event); everything outside the fold only reads it."""
+
     id: str
     service: str
     opened: str  # timestamp of intake
@@ -73,14 +77,14 @@ class Case:
     received: dict = field(default_factory=dict)  # material code -> copies
     outstanding: dict = field(default_factory=dict)  # code -> {"problem": missing|defect, "reason": ...}
     owed: dict = field(default_factory=dict)  # provisional acceptance (容缺受理): code -> {"name", "by"}
-    sendbacks: tuple[dict, ...] = ()  # 退件 events, with "wrong" set when an inspector marked one wrong
-    notices: tuple[dict, ...] = ()
-    breaches: tuple[str, ...] = ()  # material codes a later notice re-listed (一次性告知 breach)
+    sendbacks: tuple = ()  # 退件 events, with "wrong" set when an inspector marked one wrong
+    notices: tuple = ()
+    breaches: tuple = ()  # material codes a later notice re-listed (一次性告知 breach)
     supplied_after_notice: frozenset = frozenset()
     accepted_on: dt.date | None = None
     clock_from: dt.date | None = None  # the day counting starts from (this day itself not counted)
-    pauses: tuple[Pause, ...] = ()
-    extensions: tuple[Extension, ...] = ()
+    pauses: tuple = ()
+    extensions: tuple = ()
     concluded_on: dt.date | None = None
     result: str = ""
     decision: dict = field(default_factory=dict)  # the conclude event
@@ -90,7 +94,9 @@ class Case:
     closed_on: dt.date | None = None
     closing: dict = field(default_factory=dict)
     overdue_days: frozenset = frozenset()  # days an overdue event was recorded
-    steps: tuple[Step, ...] = ()
+    steps: tuple = ()
+    last_ts: str = ""  # the latest event applied (an incremental fold must not go back in time)
+    where: tuple = ("", 0)  # file and line of the intake
 
     @property
     def is_open(self) -> bool:
@@ -110,33 +116,70 @@ class Folded:
     cases: dict[str, Case]
     inquiries: list[dict]
     problems: list[Problem]
-    events: list[dict] = field(default_factory=list)
+    reveals: list[dict] = field(default_factory=list)
+    closed: dict[str, str] = field(default_factory=dict)  # compact folds: closed case id -> status
 
 
-def fold(lines) -> Folded:
-    """lines: objects with .path, .line and .event (the record reader's Line)."""
-    ordered = sorted(lines, key=lambda ln: sort_key(ln.event, ln.path, ln.line))
-    cases: dict[str, Case] = {}
-    inquiries: list[dict] = []
-    problems: list[Problem] = []
-    for ln in ordered:
-        event = ln.event
-        kind = event["type"]
+class Fold:
+    """The fold as a state machine: events are applied in order, one at a time, so a cache can
+    keep the state and apply only what was appended since."""
+
+    def __init__(self, timeline: bool = True, compact: bool = False):
+        self.timeline = timeline
+        self.compact = compact  # keep closed cases as their status only (a year's worth fits in memory)
+        self.closed: dict[str, str] = {}
+        self.cases: dict[str, Case] = {}
+        self.inquiries: list[dict] = []
+        self.reveals: list[dict] = []
+        self.problems: list[Problem] = []
+
+    def apply(self, event: dict, path: str, line: int) -> None:
+        kind = event.get("type")
         if kind not in EVENT_TYPES:
-            problems.append(Problem(ln.path, ln.line, f"未知的记录类型 “{kind}”（较新版本写入？）", soft=True))
-            continue
-        if kind == "inquiry":
-            inquiries.append(event)
-            continue
-        if not EVENT_TYPES[kind][2]:
-            continue
-        message = _apply(cases, event, (ln.path, ln.line))
-        if message:
-            problems.append(Problem(ln.path, ln.line, message, soft=True))
-    return Folded(cases, inquiries, problems, [ln.event for ln in ordered])
+            self.problems.append(Problem(path, line, f"未知的记录类型 “{kind}”（较新版本写入？）", soft=True))
+        elif kind == "inquiry":
+            self.inquiries.append(event)
+        elif kind == "reveal":
+            self.reveals.append(event)
+        elif EVENT_TYPES[kind][2]:
+            message = self._closed_message(event) or _apply(self.cases, event, (path, line), self.timeline)
+            if message:
+                self.problems.append(Problem(path, line, message, soft=True))
+            elif self.compact:
+                self._compact(event.get("case"))
+
+    def _closed_message(self, event: dict) -> str:
+        """What `_apply` would say of an event for a case kept compact (closed cases take no events)."""
+        case_id = event.get("case")
+        if case_id not in self.closed:
+            return ""
+        if event["type"] == "intake":
+            return f"案件编号 {case_id} 重复收件登记（两个副本使用了同一编号？）"
+        return f"{label(event['type'])}记录与案件 {case_id} 当时的状态“{STATUS[self.closed[case_id]]}”不符，未予采用"
+
+    def _compact(self, case_id) -> None:
+        case = self.cases.get(case_id)
+        if case is not None and case.status in COMPACT:
+            self.closed[case_id] = case.status
+            del self.cases[case_id]
+
+    def take_problems(self) -> list[Problem]:
+        taken, self.problems = self.problems, []
+        return taken
+
+    def result(self) -> Folded:
+        return Folded(self.cases, self.inquiries, self.problems, self.reveals, self.closed)
 
 
-def _apply(cases: dict[str, Case], event: dict, where) -> str:
+def fold(lines, timeline: bool = True) -> Folded:
+    """lines: objects with .path, .line and .event (the record reader's Line), in any order."""
+    state = Fold(timeline)
+    for ln in sorted(lines, key=lambda ln: sort_key(ln.event, ln.path, ln.line)):
+        state.apply(ln.event, ln.path, ln.line)
+    return state.result()
+
+
+def _apply(cases: dict[str, Case], event: dict, where, timeline: bool) -> str:
     case_id = event.get("case")
     if not isinstance(case_id, str) or not case_id:
         return "记录缺少案件编号（case）"
@@ -148,6 +191,8 @@ def _apply(cases: dict[str, Case], event: dict, where) -> str:
             cases[case_id] = _opened(event, where)
         except (KeyError, TypeError, ValueError, AttributeError) as e:
             return f"收件登记记录字段有误：{_field_error(e)}"
+        if timeline:
+            cases[case_id].steps = (Step(event["ts"], event["by"], "intake", describe(event), where),)
         return ""
     case = cases.get(case_id)
     if case is None:
@@ -157,11 +202,13 @@ def _apply(cases: dict[str, Case], event: dict, where) -> str:
         return f"{label(kind)}记录与案件 {case_id} 当时的状态“{case.status_name}”不符，未予采用"
     handler = APPLY.get(kind)
     try:
-        updated = handler(case, event) if handler else case
+        if handler:
+            handler(case, event)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:
         return f"{label(kind)}记录字段有误：{_field_error(e)}"
-    text = describe(event)
-    cases[case_id] = replace(updated, steps=updated.steps + (Step(event["ts"], event["by"], kind, text, where),))
+    case.last_ts = event["ts"]
+    if timeline:
+        case.steps += (Step(event["ts"], event["by"], kind, describe(event), where),)
     return ""
 
 
@@ -192,90 +239,86 @@ def _opened(event: dict, where) -> Case:
     if not isinstance(event.get("applicant", {}), dict) or not isinstance(event["service"], str):
         raise TypeError("applicant 应为对象，service 应为文本")
     received = {m["code"]: int(m.get("copies", 1)) for m in event.get("received", [])}
-    case = Case(
-        id=event["case"],
-        service=event["service"],
-        opened=event["ts"],
-        applicant=dict(event.get("applicant", {})),
-        first_contact=event.get("first_contact") or event["by"],
-        holder=event["by"],
-        received=received,
-    )
-    return replace(case, steps=(Step(event["ts"], event["by"], "intake", describe(event), where),))
+    return Case(id=event["case"], service=event["service"], opened=event["ts"],
+                applicant=dict(event.get("applicant", {})), first_contact=event.get("first_contact") or event["by"],
+                holder=event["by"], received=received, last_ts=event["ts"], where=where)
 
 
-def _notice(case: Case, event: dict) -> Case:
+def _notice(case: Case, event: dict) -> None:
     items = {i["code"]: {"problem": i.get("problem", "missing"), "reason": i.get("reason", "")} for i in event["items"]}
-    outstanding = {**case.outstanding, **items}
-    return replace(case, outstanding=outstanding, notices=case.notices + (event,),
-                   breaches=case.breaches + tuple(event.get("breach", ())))
+    case.outstanding = {**case.outstanding, **items}
+    case.notices += (event,)
+    case.breaches += tuple(event.get("breach", ()))
 
 
-def _supplement(case: Case, event: dict) -> Case:
+def _supplement(case: Case, event: dict) -> None:
     received = dict(case.received)
     cleared = set()
     for m in event["materials"]:
         received[m["code"]] = received.get(m["code"], 0) + int(m.get("copies", 1))
         cleared.add(m["code"])
-    outstanding = {k: v for k, v in case.outstanding.items() if k not in cleared}
-    owed = {k: v for k, v in case.owed.items() if k not in cleared}
-    after = case.supplied_after_notice | cleared if case.notices else case.supplied_after_notice
-    return replace(case, received=received, outstanding=outstanding, owed=owed, supplied_after_notice=after)
+    case.received = received
+    case.outstanding = {k: v for k, v in case.outstanding.items() if k not in cleared}
+    case.owed = {k: v for k, v in case.owed.items() if k not in cleared}
+    if case.notices:
+        case.supplied_after_notice = case.supplied_after_notice | cleared
 
 
-def _accept(case: Case, event: dict) -> Case:
+def _accept(case: Case, event: dict) -> None:
     owed = {o["code"]: {"name": o.get("name", o["code"]), "by": event["owed_by"]} for o in event.get("owed", [])}
-    outstanding = {k: v for k, v in case.outstanding.items() if k not in owed}
-    return replace(case, status="accepted", first_handler=case.first_handler or event["by"], holder=event["by"],
-                   accepted_on=day_of(event["ts"]), clock_from=dt.date.fromisoformat(event["clock_from"]),
-                   owed=owed, outstanding=outstanding)
+    case.outstanding = {k: v for k, v in case.outstanding.items() if k not in owed}
+    case.owed = owed
+    case.status = "accepted"
+    case.first_handler = case.first_handler or event["by"]
+    case.holder = event["by"]
+    case.accepted_on = day_of(event["ts"])
+    case.clock_from = dt.date.fromisoformat(event["clock_from"])
 
 
-def _send_back(case: Case, event: dict) -> Case:
-    if event.get("wrong"):
-        return replace(case, sendbacks=case.sendbacks + (event,))
-    return replace(case, status="returned", closed_on=day_of(event["ts"]), closing=event,
-                   sendbacks=case.sendbacks + (event,))
+def _send_back(case: Case, event: dict) -> None:
+    case.sendbacks += (event,)
+    if not event.get("wrong"):
+        case.status, case.closed_on, case.closing = "returned", day_of(event["ts"]), event
 
 
 def _closed(status: str):
-    def apply(case: Case, event: dict) -> Case:
-        return replace(case, status=status, closed_on=day_of(event["ts"]), closing=event)
+    def apply(case: Case, event: dict) -> None:
+        case.status, case.closed_on, case.closing = status, day_of(event["ts"]), event
     return apply
 
 
-def _conclude(case: Case, event: dict) -> Case:
-    return replace(case, status="concluded", result=event["result"], concluded_on=day_of(event["ts"]), decision=event)
+def _conclude(case: Case, event: dict) -> None:
+    case.status, case.result, case.concluded_on, case.decision = (
+        "concluded", event["result"], day_of(event["ts"]), event)
 
 
-def _deliver(case: Case, event: dict) -> Case:
+def _deliver(case: Case, event: dict) -> None:
     served = dt.date.fromisoformat(event["served_on"]) if event.get("served_on") else day_of(event["ts"])
-    return replace(case, status="delivered", delivered_on=served, closed_on=served, delivery=event)
+    case.status, case.delivered_on, case.closed_on, case.delivery = "delivered", served, served, event
 
 
-def _notify(case: Case, event: dict) -> Case:
-    return replace(case, notified_on=case.notified_on or day_of(event["ts"]))
+def _notify(case: Case, event: dict) -> None:
+    case.notified_on = case.notified_on or day_of(event["ts"])
 
 
-def _suspend(case: Case, event: dict) -> Case:
-    pause = Pause(event["reason"], day_of(event["ts"]), None, event.get("note", ""))
-    return replace(case, status="suspended", pauses=case.pauses + (pause,))
+def _suspend(case: Case, event: dict) -> None:
+    case.status = "suspended"
+    case.pauses += (Pause(event["reason"], day_of(event["ts"]), None, event.get("note", "")),)
 
 
-def _resume(case: Case, event: dict) -> Case:
+def _resume(case: Case, event: dict) -> None:
     last = replace(case.pauses[-1], end=day_of(event["ts"]))
-    return replace(case, status="accepted", pauses=case.pauses[:-1] + (last,))
+    case.status, case.pauses = "accepted", case.pauses[:-1] + (last,)
 
 
-def _extend(case: Case, event: dict) -> Case:
-    ext = Extension(int(event["days"]), event["reason"], event.get("basis", ""), day_of(event["ts"]),
-                    event.get("approved_by", ""), bool(event.get("late")), event.get("opinion", ""),
-                    event.get("old_due", ""))
-    return replace(case, extensions=case.extensions + (ext,))
+def _extend(case: Case, event: dict) -> None:
+    case.extensions += (Extension(int(event["days"]), event["reason"], event.get("basis", ""), day_of(event["ts"]),
+                                  event.get("approved_by", ""), bool(event.get("late")), event.get("opinion", ""),
+                                  event.get("old_due", "")),)
 
 
-def _overdue(case: Case, event: dict) -> Case:
-    return replace(case, overdue_days=case.overdue_days | {day_of(event["ts"])})
+def _overdue(case: Case, event: dict) -> None:
+    case.overdue_days = case.overdue_days | {day_of(event["ts"])}
 
 
 APPLY = {

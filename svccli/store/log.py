@@ -14,9 +14,10 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import secrets
 import time
-from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 
 from svccli.core.problems import Problem
@@ -53,9 +54,8 @@ def line_hash(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()[:32]
 
 
-@dataclass(frozen=True)
-class Line:
-    """One parsed record line with where it came from."""
+class Line(NamedTuple):
+    """One parsed record line with where it came from (a tuple: millions are made)."""
 
     path: str  # relative to the home, e.g. records/K7Q/2026-11/2026-11-25.jsonl
     line: int
@@ -107,10 +107,16 @@ class RecordLog:
         return _Lock(self.state / "lock", _lock_timeout() if timeout is None else timeout)
 
     def _append_locked(self, path: Path, events: list[dict]) -> list[dict]:
+        """Any I/O fault becomes a StoreError naming the step; what this call wrote is cut off again
+        (best effort) and a failed fsync is never tried again: nothing unconfirmed is left to count."""
         created = not path.exists()
-        _make_dirs(path.parent)
-        fd = _open_append(path)
+        step, fd, size = "创建目录", None, None
         try:
+            _make_dirs(path.parent)
+            step = "打开"
+            fd = _open_append(path)
+            step = "读取"
+            size = os.fstat(fd).st_size
             prev, torn = _tail(fd)
             out, chunks = [], [b"\n"] if torn else []
             for event in events:
@@ -119,13 +125,36 @@ class RecordLog:
                 chunks.append(raw + b"\n")
                 prev = line_hash(raw)
                 out.append(full)
+            step = "写入"
             _write_all(fd, b"".join(chunks))
+            step = "同步（fsync）"
             os.fsync(fd)
-        finally:
+            if created:
+                step = "同步目录（fsync）"
+                _fsync_dir(path.parent)
+        except OSError as e:
+            if fd is not None:
+                if size is not None:
+                    try:
+                        os.ftruncate(fd, size)
+                    except OSError:
+                        pass  # a torn line is left: `svc check` names it, `svc repair` moves it
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+            raise _fault(step, self._shown(path), e, "记录未保存") from None
+        try:
             os.close(fd)
-        if created:
-            _fsync_dir(path.parent)
+        except OSError as e:
+            raise _fault("关闭", self._shown(path), e, "记录未确认（可能已写入，请先用 svc check、svc cases 核实再重做）") from None
         return out
+
+    def _shown(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.home).as_posix()
+        except ValueError:
+            return str(path)
 
     def count_in(self, path: Path, marker: bytes) -> int:
         """How many lines of one partition contain marker (used under the lock for case numbers)."""
@@ -140,6 +169,24 @@ class RecordLog:
             return []
         return sorted(self.root.glob("*/*/*.jsonl"))
 
+    def case_lines(self, case_id: str) -> tuple[list[Line], list[Problem]]:
+        """The lines of one case: only files dated on or after its intake (the id carries the
+        date) that mention it are parsed, so a case is found without reading the whole year."""
+        match = re.search(r"-(\d{2})(\d{2})(\d{2})-\d+$", case_id)
+        since = f"20{match[1]}-{match[2]}-{match[3]}" if match else ""
+        needle = f'"case":"{case_id}"'.encode()
+        lines, problems = [], []
+        for path in self.files():
+            if path.stem < since:
+                continue
+            data = path.read_bytes()
+            if needle not in data:
+                continue
+            got, found = read_file(data, path.relative_to(self.home).as_posix())
+            lines += [ln for ln in got if ln.event.get("case") == case_id]
+            problems += found
+        return lines, problems
+
     def read(self) -> tuple[list[Line], list[Problem]]:
         lines: list[Line] = []
         problems: list[Problem] = []
@@ -151,13 +198,14 @@ class RecordLog:
         return lines, problems
 
 
-def read_file(data: bytes, shown: str) -> tuple[list[Line], list[Problem]]:
-    """Parse one partition. A torn last line is a warning; a bad line before it is an error."""
+def read_file(data: bytes, shown: str, prev: str = "", first: int = 1) -> tuple[list[Line], list[Problem]]:
+    """Parse one partition (or what was appended to it: `prev` is the hash the chain continues
+    from, `first` the number of its first line). A torn last line is reported as such; a bad
+    line before it is an error."""
     lines, problems = [], []
     parts = data.split(b"\n")
     torn = parts.pop() if parts else b""
-    prev = ""
-    for n, raw in enumerate(parts, 1):
+    for n, raw in enumerate(parts, first):
         if not raw.strip():
             problems.append(Problem(shown, n, "空行（记录文件不应有空行）"))
             continue
@@ -168,13 +216,14 @@ def read_file(data: bytes, shown: str) -> tuple[list[Line], list[Problem]]:
             lines.append(Line(shown, n, event))
             prev = line_hash(raw)  # a torn line left mid-file by a crash is not part of the chain
     if torn:
-        problems.append(Problem(shown, len(parts) + 1,
+        problems.append(Problem(shown, len(parts) + first,
                                 "最后一行不完整（写入时中断，该记录未被确认）；运行 `svc repair` 将其移入隔离文件",
                                 torn=True))
     return lines, problems
 
 
 REQUIRED = {"v": int, "id": str, "ts": str, "by": str, "type": str, "prev": str}
+REQUIRED_KEYS = frozenset(REQUIRED)
 
 
 def parse_line(raw: bytes, prev: str) -> tuple[dict | None, str]:
@@ -183,11 +232,13 @@ def parse_line(raw: bytes, prev: str) -> tuple[dict | None, str]:
         event = _loads(raw)
     except (ValueError, UnicodeDecodeError) as e:
         return None, f"不是有效的 JSON（{str(e).splitlines()[0][:60]}）；若是写入中断留下的残行，运行 `svc repair`"
-    if not isinstance(event, dict):
+    if type(event) is not dict:
         return None, "记录应为 JSON 对象"
-    for key, kind in REQUIRED.items():
-        if not isinstance(event.get(key), kind) or isinstance(event.get(key), bool):
-            return None, f"缺少字段 “{key}” 或类型不对"
+    if not (event.keys() >= REQUIRED_KEYS and type(event["v"]) is int and type(event["ts"]) is str
+            and type(event["id"]) is str and type(event["by"]) is str and type(event["type"]) is str
+            and type(event["prev"]) is str):
+        key = next(k for k, t in REQUIRED.items() if type(event.get(k)) is not t)
+        return None, f"缺少字段 “{key}” 或类型不对"
     if event["v"] > SCHEMA_VERSION:
         return None, f"记录格式版本 {event['v']} 比本程序支持的 {SCHEMA_VERSION} 新；请升级 svccli"
     try:  # events are ordered and dated by ts: a ts that is not a time would sort anywhere
@@ -206,11 +257,11 @@ class _Lock:
         self.path, self.timeout, self.fd = path, timeout, None
 
     def __enter__(self):
-        _private_dir(self.path.parent)
         try:
+            _private_dir(self.path.parent)
             self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as e:
-            raise StoreError(f"无法打开锁文件 {self.path}：{e.strerror}") from e
+            raise _fault("打开锁文件", str(self.path), e, "未能加锁，记录未保存") from None
         deadline = time.monotonic() + self.timeout
         while True:
             try:
@@ -222,11 +273,29 @@ class _Lock:
                     raise LockTimeout(f"{self.timeout:g} 秒内未能取得记录锁 {self.path}（另一个 svc 正在写入？）")
                 time.sleep(0.01)
             except OSError as e:
-                os.close(self.fd)
-                raise StoreError(f"无法加锁 {self.path}：{e.strerror}") from e
+                _close_quietly(self.fd)
+                raise _fault("加锁", str(self.path), e, "未能加锁，记录未保存") from None
 
     def __exit__(self, *exc):
-        os.close(self.fd)
+        _close_quietly(self.fd)  # closing releases the lock; nothing was written through this fd
+
+
+ERRNO_TEXT = {errno.ENOSPC: "磁盘已满", errno.EIO: "磁盘读写错误", errno.EACCES: "没有权限", errno.EPERM: "不允许的操作",
+              errno.EROFS: "文件系统只读", errno.EDQUOT: "超出磁盘配额", errno.ENOENT: "文件或目录不存在"}
+
+
+def _fault(step: str, where: str, e: OSError, outcome: str) -> StoreError:
+    """One line: what failed, where, the system's reason, and what it means for the record."""
+    name = errno.errorcode.get(e.errno, "") if e.errno else ""
+    text = ERRNO_TEXT.get(e.errno) or e.strerror or (os.strerror(e.errno) if e.errno else str(e))
+    return StoreError(f"{outcome}：{step} {where} 时出错（{text}{'，' + name if name else ''}）")
+
+
+def _close_quietly(fd: int) -> None:
+    try:
+        os.close(fd)
+    except OSError:
+        pass
 
 
 def _lock_timeout() -> float:

@@ -1,0 +1,225 @@
+"""Write a complete office home with a realistic year of N cases, for benchmarks.
+
+    python bench/generate.py --cases 1000000 --seed 1 --out /tmp/office1m
+
+The sample catalogue is grown to 2,000 service items (copies of the sample items under new
+department codes), twelve windows' clones write their own day files, and every case runs a
+realistic course through the same events, field names and hash chains the commands write:
+notices, supplements, provisional acceptances, pauses, extensions, refusals, conclusions,
+notifications and deliveries. A few percent are still open at the year's last working day, some
+of them overdue. The same seed gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import os
+import random
+import shutil
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import orjson
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from svccli.store.home import load_home  # noqa: E402
+
+YEAR = 2025
+CLONES = [f"W{i:02d}" for i in range(1, 13)]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英"
+UNITS = ["建设有限公司", "置业有限公司", "餐饮店", "文化传媒有限公司", "印务有限公司", "股份经济合作社", "娱乐有限公司"]
+PAUSES = ["hearing", "inspection", "testing", "survey", "expert-review", "appraisal"]
+ITEMS_WANTED = 2000
+
+
+def grow_catalog(out: Path) -> None:
+    """Copy the sample office and add departments until the catalogue holds 2,000 items."""
+    for name in ("catalog", "templates"):
+        shutil.copytree(ROOT / name, out / name)
+    (out / "records").mkdir(mode=0o700)
+    services = sorted((ROOT / "catalog" / "services").glob("*.yaml"))
+    texts = [p.read_text(encoding="utf-8") for p in services]
+    codes = [p.stem.upper() for p in services]
+    have = sum(t.count("\n  - code: ") for t in texts)
+    n = 0
+    while have < ITEMS_WANTED:
+        for code, text in zip(codes, texts):
+            n += 1
+            new = f"{code}{n:02d}"
+            copy = text.replace(f"code: {code}, name: ", f"code: {new}, name: 第{n}分局").replace(f"- code: {code}-", f"- code: {new}-")
+            copy = copy.replace("department: " + code + ",", "department: " + new + ",")
+            copy = copy.replace("lead: " + code + "\n", "lead: " + new + "\n")
+            (out / "catalog" / "services" / f"{new.lower()}.yaml").write_text(copy, encoding="utf-8")
+            have += text.count("\n  - code: ")
+            if have >= ITEMS_WANTED:
+                break
+
+
+def workdays(calendar, year: int) -> list[dt.date]:
+    day, out = dt.date(year, 1, 1), []
+    while day.year == year:
+        if calendar.is_workday(day):
+            out.append(day)
+        day += dt.timedelta(days=1)
+    return out
+
+
+class Writer:
+    """Events bucketed by (clone, day); a day's files are written once no later case can reach it."""
+
+    def __init__(self, root: Path):
+        self.root, self.buckets = root, defaultdict(list)
+
+    def add(self, clone: str, day: dt.date, ts: str, event: dict) -> None:
+        self.buckets[(clone, day)].append((ts, event))
+
+    def flush_before(self, day: dt.date | None) -> None:
+        for key in sorted(k for k in self.buckets if day is None or k[1] < day):
+            clone, d = key
+            events = sorted(self.buckets.pop(key), key=lambda te: te[0])
+            folder = self.root / clone / f"{d:%Y-%m}"
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            prev, chunks = "", []
+            for ts, event in events:
+                raw = orjson.dumps({**event, "prev": prev})
+                chunks.append(raw + b"\n")
+                prev = hashlib.sha256(raw).hexdigest()[:32]
+            path = folder / f"{d.isoformat()}.jsonl"
+            path.write_bytes(b"".join(chunks))
+            os.chmod(path, 0o600)
+
+
+class Year:
+    def __init__(self, home, seed: int, out: Path):
+        self.rng = random.Random(seed)
+        self.cat, self.cal, self.roster = home.catalog, home.calendar, home.roster
+        self.items = sorted(self.cat.items.values(), key=lambda i: i.code)
+        self.days = workdays(self.cal, YEAR)
+        self.staff = sorted(self.roster.staff)
+        self.writer = Writer(out / "records")
+        self.seq = defaultdict(int)
+        self.ids = 0
+        self.last, self.closed = (None, 0), False
+
+    def ts(self, day: dt.date) -> str:
+        """A time in office hours, later than the case's previous event (a case's events are in order)."""
+        last_day, last_minute = self.last
+        low = last_minute + 1 if day == last_day else 8 * 60
+        minute = min(self.rng.randrange(low, max(low + 1, 16 * 60)), 23 * 60)
+        self.last = (day, minute)
+        return f"{day.isoformat()}T{minute // 60:02d}:{minute % 60:02d}:{self.rng.randrange(60):02d}+08:00"
+
+    def event(self, clone, day, by, kind, case, **fields) -> None:
+        day = max(day, self.last[0])  # a case's events never go back in time
+        if day.year > YEAR:  # the year ends: what would come later has not happened yet
+            self.closed = True
+        if self.closed:
+            return
+        self.ids += 1
+        ev = {"v": 1, "id": hashlib.blake2b(f"{self.ids}".encode(), digest_size=8).hexdigest(),
+              "ts": self.ts(day), "by": by, "type": kind, "case": case, **fields}
+        self.writer.add(clone, day, ev["ts"], ev)
+
+    def later(self, day: dt.date, n: int) -> dt.date:
+        return self.cal.add_workdays(day, n)
+
+    def case(self, day: dt.date) -> None:
+        self.last, self.closed = (day, 8 * 60 + self.rng.randrange(0, 6 * 60)), False
+        rng, item = self.rng, self.rng.choice(self.items)
+        clone = rng.choice(CLONES)
+        clerk, chief = rng.choice(self.staff), rng.choice(self.staff)
+        self.seq[(clone, day)] += 1
+        case = f"{self.cat.office.code}-{clone}-{day:%y%m%d}-{self.seq[(clone, day)]:03d}"
+        needed = [m for m in item.materials if m.required]
+        missing = [m for m in needed if rng.random() < 0.08]
+        received = [{"code": m.code, "copies": m.copies} for m in needed if m not in missing]
+        name = rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
+        unit = (rng.choice(["桐乡市", "嘉兴市", "濮院镇"]) + name[:2] + rng.choice(UNITS)) if rng.random() < 0.5 else ""
+        applicant = {"name": unit or name, "phone": f"1{rng.choice('3589')}{rng.randrange(10**9):09d}", "id_number": "",
+                     "id_type": "resident", "unit": unit, "address": "", "agent": ""}
+        self.event(clone, day, clerk, "intake", case, service=item.code, applicant=applicant, received=received,
+                   applicable=[], first_contact=clerk)
+        accepted, clock = day, day
+        owed = [m for m in missing if m.may_owe]
+        blocking = [m for m in missing if not m.may_owe]
+        if blocking:
+            by = self.later(day, 10).isoformat()
+            items = [{"code": m.code, "name": m.name, "problem": "missing", "reason": "未提交"} for m in missing]
+            self.event(clone, day, clerk, "notice", case, seq=1, items=items, supplement_by=by, written=item.licensing,
+                       breach=[])
+            if rng.random() < 0.04:
+                if rng.random() < 0.5:
+                    self.event(clone, self.later(day, 1), clerk, "refuse", case, reason="申请人不具备申请主体资格")
+                return  # the rest lapse or stay pending
+            accepted = clock = self.later(day, rng.randrange(1, 8))
+            self.event(clone, accepted, clerk, "supplement", case,
+                       materials=[{"code": m.code, "copies": m.copies} for m in missing])
+            owed = []
+        self.event(clone, accepted, clerk, "accept", case, clock_from=clock.isoformat(),
+                   owed=[{"code": m.code, "name": m.name, "problem": "missing", "reason": "未提交"} for m in owed],
+                   owed_by=self.later(accepted, 10).isoformat() if owed else "")
+        if owed:
+            self.event(clone, self.later(accepted, rng.randrange(1, 6)), clerk, "supplement", case,
+                       materials=[{"code": m.code, "copies": m.copies} for m in owed])
+        limit = item.committed_limit
+        span = max(0, limit - rng.choice([0, 0, 0, 1, 2])) if rng.random() < 0.97 else limit + rng.randrange(1, 6)
+        decided = self.later(clock, span) if limit else accepted
+        if limit and rng.random() < 0.06:
+            start = self.later(clock, max(0, min(span, 1)))
+            self.event(clone, start, chief, "suspend", case, reason=rng.choice(PAUSES), expected="约 5 个工作日", note="")
+            back = self.later(start, rng.randrange(1, 8))
+            self.event(clone, back, chief, "resume", case)
+            decided = self.later(decided, self.cal.workdays_between(start, back))
+        if limit and rng.random() < 0.02:
+            self.event(clone, self.later(clock, 1), chief, "extend", case, days=5, reason="情况复杂需进一步核查",
+                       basis="《行政许可法》第四十二条", opinion="", approved_by="", late=False, old_due="")
+        if decided.year > YEAR or (decided >= self.days[-15] and rng.random() < 0.5):
+            return  # still open at the year's end
+        if rng.random() < 0.01:
+            self.event(clone, decided, clerk, "withdraw", case, reason="申请人撤回")
+            return
+        result = "approved" if rng.random() < 0.95 else "denied"
+        self.event(clone, decided, chief, "conclude", case, result=result,
+                   reasons="不符合法定条件" if result == "denied" else "", note="")
+        served = self.later(decided, rng.choice([0, 0, 1, 2]))
+        if served.year > YEAR:
+            return
+        if served > decided and rng.random() < 0.5:
+            self.event(clone, decided, clerk, "notify", case)
+        self.event(clone, served, clerk, "deliver", case, to=applicant["name"], proxy=False, authorisation="",
+                   how="in_person", tracking="", served_on=served.isoformat())
+
+    def run(self, n: int) -> None:
+        per_day, extra = divmod(n, len(self.days))
+        for i, day in enumerate(self.days):
+            self.writer.flush_before(day - dt.timedelta(days=0))
+            for _ in range(per_day + (1 if i < extra else 0)):
+                self.case(day)
+        self.writer.flush_before(None)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, required=True)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    if args.out.exists() and any(args.out.iterdir()):
+        raise SystemExit(f"{args.out} is not empty")
+    args.out.mkdir(parents=True, exist_ok=True)
+    grow_catalog(args.out)
+    home = load_home(args.out)
+    if home.errors:
+        raise SystemExit("grown catalogue has errors:\n" + "\n".join(map(str, home.errors[:5])))
+    Year(home, args.seed, args.out).run(args.cases)
+    print(f"{args.cases} cases written under {args.out}")
+
+
+if __name__ == "__main__":
+    main()
