@@ -151,17 +151,17 @@ def _calendar_at(home, rev: str):
         except OSError as e:
             raise DataError(f"无法运行 git：{e.strerror}") from None
         if done.returncode != 0:
-            raise UsageError(f"--against {rev}：{done.stderr.decode('utf-8', 'replace').strip().splitlines()[-1:]}")
+            said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise UsageError(f"--against {rev}：{said[-1] if said else 'git 出错'}")
         return done.stdout
 
-    prefix = git("rev-parse", "--show-prefix").decode().strip()
-    names = git("ls-tree", "--name-only", rev, f"{prefix}catalog/calendar/").decode().split()
+    names = git("ls-tree", "--name-only", rev, "catalog/calendar/").decode().split()  # relative to the home
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "catalog" / "calendar"
         folder.mkdir(parents=True)
         for name in names:
             if name.endswith(".yaml"):
-                (folder / Path(name).name).write_bytes(git("show", f"{rev}:{name}"))
+                (folder / Path(name).name).write_bytes(git("show", f"{rev}:./{name}"))
         problems: list = []
         calendar = load_calendar(Path(tmp), problems)
     errors = [p for p in problems if not p.warning]

@@ -11,7 +11,7 @@ from svccli.cli.context import App, pass_app
 from svccli.cli.params import DAY, TEXT, Text
 from svccli.cli.recording import find_case, html_option, print_document, record, service_of
 from svccli.core.cases import OPEN, STATUS, Case
-from svccli.core.deadlines import due
+from svccli.core.deadlines import due, served_late
 from svccli.core.privacy import mask_id, mask_phone
 from svccli.errors import DataError, UsageError
 from svccli.render.output import emit, output_options
@@ -91,10 +91,16 @@ def show(app: App, case_id: str, reveal: bool, reason: str | None, fmt: str) -> 
                  "id_number": a.get("id_number", "") if reveal else mask_id(a.get("id_number", ""))}
     timeline = [{"ts": s.ts, "by": s.by, "by_name": roster.name(s.by), "kind": s.kind, "text": s.text}
                 for s in case.steps]
+    d = due(case, item, app.home.catalog.office.rules, app.home.calendar, app.today)
+    late = served_late(case, d, app.home.calendar) if d else None
+    dates = {"decision_date": case.concluded_on.isoformat() if case.concluded_on else "",
+             "service_date": case.delivered_on.isoformat() if case.delivered_on else "",
+             "notified_date": case.notified_on.isoformat() if case.notified_on else "",
+             "on_time": None if late is None else late == 0, "days_late": late or 0}
     if fmt == "json":
-        data = {**row, "applicant": applicant, "first_contact_name": roster.name(case.first_contact),
-                "received": case.received, "outstanding": case.outstanding, "breaches": list(case.breaches),
-                "timeline": timeline}
+        data = {**row, **dates, "applicant": applicant, "first_contact_name": roster.name(case.first_contact),
+                "received": case.received, "outstanding": case.outstanding, "owed": case.owed,
+                "breaches": list(case.breaches), "timeline": timeline}
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     lines = [
@@ -108,6 +114,11 @@ def show(app: App, case_id: str, reveal: bool, reason: str | None, fmt: str) -> 
         f"收件：{row['opened']}　受理：{row['accepted'] or '—'}　办结期限：{row['due'] or '—'}",
         "收到材料：" + ("、".join(f"{c}×{n}" for c, n in case.received.items()) or "无"),
     ]
+    if dates["decision_date"]:
+        lines.append(f"决定：{dates['decision_date']}　送达（办结）：{dates['service_date'] or '—'}"
+                     + ("" if late is None else ("　按时办结" if late == 0 else f"　超期 {late} 天办结")))
+    if case.owed:
+        lines.append("容缺待补：" + "、".join(f"{c}（{v.get('by', '')} 前）" for c, v in case.owed.items()))
     if case.outstanding:
         lines.append("待补正：" + "、".join(f"{c}（{v.get('reason', '')}）" for c, v in case.outstanding.items()))
     if case.breaches:

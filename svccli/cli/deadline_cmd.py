@@ -37,6 +37,8 @@ def mask_name(name: str) -> str:
 @pass_app
 def overdue(app: App, warn_days, department, holder, record_it, fmt, encoding) -> None:
     """每日超期检查（供 cron 使用）：无超期时不输出、退出 0；有超期时列出并退出 3。"""
+    if record_it and app.as_of_option:
+        raise UsageError("--record 记录超期，不能与 --as-of 同用")
     folded = app.records("open")
     app.calendar_warnings()  # cron mails the missing next-year calendar; the exit code stays
     home = app.home
@@ -92,6 +94,9 @@ def suspend(app: App, case_id: str, reason: str, expected: str | None, note: str
     """暂停计时（听证、检验、勘测等不计入时限的程序）。"""
     _, case = find_case(app, case_id)
     require(case, ("accepted",), "暂停计时")
+    d = due(case, service_of(app, case), app.home.catalog.office.rules, app.home.calendar, app.today)
+    if app.today > d.due:
+        raise DataError(f"案件 {case.id} 已于 {d.due} 到期，不能再暂停计时")
     record(app, [{"type": "suspend", "case": case.id, "reason": reason, "expected": expected or "", "note": note or ""}])
     click.echo(f"案件 {case.id} 已暂停计时（{PAUSE_REASONS[reason]}）；恢复时运行 svc resume {case.id}", err=True)
 

@@ -122,6 +122,8 @@ def send_back(app: App, case_id: str, reason, opinion, wrong: bool, note, html) 
             raise DataError(f"只有督查人员可以认定错误退件（{actor.name} 不是督查人员）")
         if case.status != "returned":
             raise DataError(f"案件 {case.id} 没有退件，无从认定错误退件")
+        if any(e.get("wrong") for e in case.sendbacks):
+            raise DataError(f"案件 {case.id} 的退件已认定为错误退件")
         record(app, [{"type": "send-back", "case": case.id, "wrong": True, "note": note or ""}])
         click.echo(f"已认定案件 {case.id} 为错误退件", err=True)
         return

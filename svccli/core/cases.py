@@ -363,6 +363,12 @@ def describe(event: dict) -> str:
         return f"非本机关事项，告知向 {event.get('to', '')}（{event.get('contact', '')}）申请"
     if kind == "withdraw":
         return "申请人撤回申请" + (f"：{event['reason']}" if event.get("reason") else "")
+    if kind == "send-back":
+        if event.get("wrong"):
+            return "督查认定错误退件" + (f"：{event['note']}" if event.get("note") else "")
+        return f"退件：{event.get('reason', '')}（复审意见：{event.get('opinion', '')}）"
+    if kind == "close":
+        return f"逾期未补正，终止办理：{event.get('reason', '')}"
     if kind == "conclude":
         return f"作出决定：{RESULTS.get(event.get('result'), event.get('result'))}" + (f"（{event['note']}）" if event.get("note") else "")
     if kind == "deliver":

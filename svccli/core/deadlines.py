@@ -53,22 +53,20 @@ def clock_start(accepted_on: dt.date, after_supplement: bool, rules: Rules) -> d
     return accepted_on
 
 
-def paused_days(case: Case, calendar: Calendar, unit: str, today: dt.date) -> int:
-    total = 0
-    for p in case.pauses:
-        end = p.end or max(today, p.start)
-        total += max(0, days_between(calendar, p.start, end, unit))
-    return total
-
-
 def due(case: Case, item: ServiceItem, rules: Rules, calendar: Calendar, today: dt.date) -> Due | None:
     """The due date of an accepted case, or None before acceptance."""
     if case.clock_from is None:
         return None
     unit = unit_of(item, rules)
-    paused = paused_days(case, calendar, unit, today)
     extended = sum(e.days for e in case.extensions)
-    end = add_days(calendar, case.clock_from, item.committed_limit + paused + extended, unit)
+    end = add_days(calendar, case.clock_from, item.committed_limit + extended, unit)
+    paused = 0
+    for p in sorted(case.pauses, key=lambda p: p.start):
+        if p.start >= end:  # paused once the count was complete: it moves nothing
+            continue
+        n = max(0, days_between(calendar, p.start, p.end or max(today, p.start), unit))
+        paused += n
+        end = add_days(calendar, end, n, unit)
     return Due(end, item.committed_limit, unit, paused, extended,
                calendar.any_provisional(case.clock_from, end), case.status != "suspended")
 
@@ -86,3 +84,13 @@ def warning_date(d: Due, calendar: Calendar, warning_days: int) -> dt.date:
         if calendar.is_workday(day):
             left -= 1
     return day
+
+
+def served_late(case: Case, d: Due, calendar: Calendar) -> int | None:
+    """Days the service (or the notice to collect) came after the due date; None while neither
+    happened. The conclusion date is the service date (000 第四篇 二.8); an applicant told in time
+    who does not come counts as on time (000 第九条)."""
+    served = min((x for x in (case.delivered_on, case.notified_on) if x), default=None)
+    if served is None:
+        return None
+    return max(0, days_between(calendar, d.due, served, d.unit)) if served > d.due else 0
