@@ -22,13 +22,13 @@ _PARSED: dict = {}
 @pytest.fixture(autouse=True)
 def _parse_each_text_once(monkeypatch):
     """Parsing the whole sample costs ~0.3 s a command; load_yaml is a pure function of the file's
-    bytes, so memoise it by (name, bytes). Every broken text is still parsed for real."""
+    bytes and the parser in use, so memoise it by those. Every broken text is still parsed for real."""
     from svccli.store import catalog_files, yamlfile
 
     real = yamlfile.load_yaml
 
     def load(path, shown, problems):
-        key = (shown, path.read_bytes())
+        key = (shown, path.read_bytes(), yamlfile.PARSER.get())
         if key not in _PARSED:
             found: list = []
             _PARSED[key] = (real(path, shown, found), found)

@@ -14,6 +14,7 @@ from svccli.core.validate import check_catalog
 from svccli.core.scoring import Scheme
 from svccli.store.catalog_files import load_calendar, load_office, load_roster, load_scoring, load_services
 from svccli.store.log import RecordLog
+from svccli.store.yamlfile import PARSER
 
 MARKER = Path("catalog") / "office.yaml"
 
@@ -55,6 +56,16 @@ class Home:
 
 
 def load_home(path: Path) -> Home:
+    """Read the catalogue with libyaml; when anything is wrong, again with ruamel for the lines."""
+    token = PARSER.set("fast")
+    try:
+        home = _load(path)
+    finally:
+        PARSER.reset(token)
+    return _load(path) if home.problems else home
+
+
+def _load(path: Path) -> Home:
     problems: list[Problem] = []
     office = load_office(path, problems)
     departments, items = load_services(path, problems)

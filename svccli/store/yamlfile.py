@@ -7,6 +7,7 @@ instead of raising, in the manner of yamllint: user data never raises.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from ruamel.yaml.constructor import ConstructorError, DuplicateKeyError, RoundTr
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from svccli.core.problems import Problem
+from svccli.store import fastyaml
 
 CODE_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
@@ -58,6 +60,10 @@ def yaml_rt() -> YAML:
     return y
 
 
+# "fast" while a home is first read with libyaml (store/fastyaml.py); "rt" to read it with lines
+PARSER: contextvars.ContextVar[str] = contextvars.ContextVar("parser", default="rt")
+
+
 def load_yaml(path: Path, shown: str, problems: list[Problem]):
     """Parse one file; on a syntax error record it and return None."""
     try:
@@ -71,6 +77,12 @@ def load_yaml(path: Path, shown: str, problems: list[Problem]):
         line = raw.count(b"\n", 0, e.start) + 1
         problems.append(Problem(shown, line, f"不是 UTF-8 编码的文本（第 {e.start} 字节；请用 UTF-8 保存）"))
         return None
+    if PARSER.get() == "fast":
+        try:
+            return fastyaml.load(text)
+        except fastyaml.Unsure:
+            problems.append(Problem(shown, 0, "（libyaml 未能解析，改用逐行解析）"))
+            return None
     try:
         return yaml_rt().load(text)
     except MarkedYAMLError as e:
