@@ -3,6 +3,11 @@
 The first-contact person (首问) and the first handler (首办, who accepted the case) are set once
 and never change; the holder can change. Materials outstanding are what the one-time notice
 listed and no supplement has cleared since.
+
+Custody (issue 5): a handover (项目收件交接单, seed 003 工作流程 四) or a return to the window
+(工作流程 八) puts the case "in transit"; the holder changes only when the receiver records the
+receipt. Review and check (一审一核), the parts of a joint item (联办件) and the sending up of a
+forwarded item (报批件) are kept on the case for the guards of `svc conclude`.
 """
 
 from __future__ import annotations
@@ -94,6 +99,11 @@ class Case:
     closed_on: dt.date | None = None
     closing: dict = field(default_factory=dict)
     overdue_days: frozenset = frozenset()  # days an overdue event was recorded
+    handovers: tuple = ()  # handover / return events; a received one carries "received" (the receive event)
+    reviews: tuple = ()  # 审查 (一审) events
+    approval: dict = field(default_factory=dict)  # 复核 (一核) of the latest review; a new review clears it
+    parts: dict = field(default_factory=dict)  # joint item: department -> {"limit", "opened", "done_on", ...}
+    forward: dict = field(default_factory=dict)  # forwarded item: {"to", "on", "result", "answered_on", "note"}
     steps: tuple = ()
     last_ts: str = ""  # the latest event applied (an incremental fold must not go back in time)
     where: tuple = ("", 0)  # file and line of the intake
@@ -105,6 +115,17 @@ class Case:
     @property
     def status_name(self) -> str:
         return STATUS.get(self.status, self.status)
+
+    @property
+    def in_transit(self) -> dict | None:
+        """The handover not yet received, if any (the case is "in transit")."""
+        if self.handovers and "received" not in self.handovers[-1]:
+            return self.handovers[-1]
+        return None
+
+    @property
+    def open_parts(self) -> list[str]:
+        return [d for d, p in self.parts.items() if not p.get("done_on")]
 
 
 def day_of(ts: str) -> dt.date:
@@ -135,14 +156,16 @@ class Fold:
 
     def apply(self, event: dict, path: str, line: int) -> None:
         kind = event.get("type")
-        if kind not in EVENT_TYPES:
+        info = EVENT_TYPES.get(kind)
+        if info is None:
             self.problems.append(Problem(path, line, f"未知的记录类型 “{kind}”（较新版本写入？）", soft=True))
         elif kind == "inquiry":
             self.inquiries.append(event)
         elif kind == "reveal":
             self.reveals.append(event)
-        elif EVENT_TYPES[kind][2]:
-            message = self._closed_message(event) or _apply(self.cases, event, (path, line), self.timeline)
+        elif info[2]:
+            message = (self.closed and self._closed_message(event)) or _apply(self.cases, event, (path, line),
+                                                                              self.timeline)
             if message:
                 self.problems.append(Problem(path, line, message, soft=True))
             elif self.compact:
@@ -232,6 +255,14 @@ ALLOWED = {
     "conclude": ("accepted",),
     "notify": ("concluded",),
     "deliver": ("concluded",),
+    "handover": ("accepted", "suspended", "concluded"),
+    "return": ("accepted", "suspended", "concluded"),
+    "receive": ("accepted", "suspended", "concluded"),
+    "review": ("accepted", "suspended"),
+    "approve": ("accepted", "suspended"),
+    "part": ("accepted", "suspended"),
+    "forward": ("accepted", "suspended"),
+    "answer": ("accepted", "suspended"),
 }
 
 
@@ -273,6 +304,58 @@ def _accept(case: Case, event: dict) -> None:
     case.holder = event["by"]
     case.accepted_on = day_of(event["ts"])
     case.clock_from = dt.date.fromisoformat(event["clock_from"])
+    case.parts = {p["department"]: {"limit": int(p["limit"]), "name": p.get("name", p["department"]), "done_on": None,
+                                    "opinion": "", "by": ""} for p in event.get("parts", ())}
+
+
+def _handover(case: Case, event: dict) -> None:
+    if case.in_transit:
+        raise ValueError(f"案件已于 {case.in_transit['ts'][:16]} 移交 {case.in_transit.get('to_name', '')}，尚未接收")
+    case.handovers += (dict(event),)
+
+
+def _receive(case: Case, event: dict) -> None:
+    moving = case.in_transit
+    if moving is None:
+        raise ValueError("案件不在移交途中，无可接收")
+    case.handovers = case.handovers[:-1] + ({**moving, "received": dict(event)},)
+    case.holder = event["by"]
+
+
+def _review(case: Case, event: dict) -> None:
+    case.reviews += (dict(event),)
+    case.approval = {}
+
+
+def _approve(case: Case, event: dict) -> None:
+    if not case.reviews:
+        raise ValueError("尚无审查意见，不能复核")
+    if case.reviews[-1]["by"] == event["by"]:
+        raise ValueError("复核人与审查人是同一人（一审一核须由两人分别进行）")
+    case.approval = dict(event)
+
+
+def _part(case: Case, event: dict) -> None:
+    dept = event["department"]
+    if dept not in case.parts:
+        raise ValueError(f"本案没有协办部门 {dept}")
+    if case.parts[dept].get("done_on"):
+        raise ValueError(f"协办部门 {dept} 的协办已完成")
+    case.parts = {**case.parts, dept: {**case.parts[dept], "done_on": day_of(event["ts"]),
+                                       "opinion": event.get("opinion", ""), "by": event["by"]}}
+
+
+def _forward(case: Case, event: dict) -> None:
+    if case.forward and not case.forward.get("result"):
+        raise ValueError(f"案件已报送 {case.forward['to']}，尚未答复")
+    case.forward = {"to": event["to"], "on": day_of(event["ts"]), "result": "", "answered_on": None, "note": ""}
+
+
+def _answer(case: Case, event: dict) -> None:
+    if not case.forward or case.forward.get("result"):
+        raise ValueError("案件没有待答复的报送")
+    case.forward = {**case.forward, "result": event["result"], "answered_on": day_of(event["ts"]),
+                    "note": event.get("note", "")}
 
 
 def _send_back(case: Case, event: dict) -> None:
@@ -337,7 +420,21 @@ APPLY = {
     "resume": _resume,
     "extend": _extend,
     "overdue": _overdue,
+    "handover": _handover,
+    "return": _handover,
+    "receive": _receive,
+    "review": _review,
+    "approve": _approve,
+    "part": _part,
+    "forward": _forward,
+    "answer": _answer,
 }
+
+
+def _materials(materials) -> str:
+    listed = [f"{m['code']}×{m.get('copies', 1)}" for m in materials]
+    total = sum(int(m.get("copies", 1)) for m in materials)
+    return ("、".join(listed) + f"，共 {len(listed)} 项 {total} 份") if listed else "无材料"
 
 
 def describe(event: dict) -> str:
@@ -356,7 +453,37 @@ def describe(event: dict) -> str:
     if kind == "supplement":
         return "补正材料：" + "、".join(f"{m['code']}×{m.get('copies', 1)}" for m in event["materials"])
     if kind == "accept":
-        return f"受理，{event['clock_from']} 的次日起计算办理时限"
+        text = f"受理，{event['clock_from']} 的次日起计算办理时限"
+        if event.get("parts"):
+            text += "；联办，协办部门：" + "、".join(f"{p.get('name', p['department'])}（{p['limit']} 日）"
+                                              for p in event["parts"])
+        return text
+    if kind in ("handover", "return"):
+        verb = "移交" if kind == "handover" else "回交窗口"
+        text = f"{verb}：{event.get('from_name') or event['by']} → {event.get('to_name') or event.get('to', '')}"
+        if event.get("routed"):
+            text += f"（{event['routed']}）"
+        text += f"；项目收件交接单：{_materials(event.get('materials', []))}"
+        return text + (f"；{event['note']}" if event.get("note") else "")
+    if kind == "receive":
+        text = f"接收交接（移交人：{event.get('from_name') or event.get('from', '')}）"
+        if event.get("for"):
+            text += f"；{event.get('for_name') or event['for']}不在岗，首问责任人代为接收、转交并跟踪办理"
+        return text
+    if kind == "review":
+        return f"审查（一审）意见：{event.get('opinion', '')}"
+    if kind == "approve":
+        return f"复核（一核）同意（审查人：{event.get('reviewer_name') or event.get('reviewer', '')}）" + (
+            f"：{event['opinion']}" if event.get("opinion") else "")
+    if kind == "part":
+        return f"协办完成：{event.get('name') or event['department']}" + (
+            f"（意见：{event['opinion']}）" if event.get("opinion") else "") + (
+            f"，超过协办时限 {event['days_late']} 日" if event.get("days_late") else "")
+    if kind == "forward":
+        return f"报送 {event.get('to', '')}，待上级机关答复"
+    if kind == "answer":
+        return f"上级机关答复：{RESULTS.get(event.get('result'), event.get('result'))}" + (
+            f"（{event['note']}）" if event.get("note") else "")
     if kind == "refuse":
         return f"不予受理：{event.get('reason', '')}"
     if kind == "refer":
