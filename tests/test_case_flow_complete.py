@@ -21,7 +21,7 @@ from svccli.core.deadlines import due
 from svccli.core.explain import ledger
 from svccli.store.home import load_home
 
-from conftest import REPO, Office
+from conftest import REPO, Office, single_decision
 
 D = dt.date.fromisoformat
 HOME = load_home(REPO)
@@ -62,6 +62,7 @@ def fresh_office(root) -> Office:
     shutil.copytree(REPO / "catalog", home / "catalog")
     shutil.copytree(REPO / "templates", home / "templates")
     (home / "records").mkdir()
+    single_decision(home)
     return Office(home)
 
 
@@ -309,7 +310,8 @@ def test_due_explain__ledger_due_day_is_due(accepted, received_before, limit, un
     """One function: the ledger's due day is deadlines.due() for any acceptance date, limit and pause
     (a pause starting while the clock runs, i.e. before the unpaused due date)."""
     item = replace(ZG1, committed_limit=limit, limit_unit=unit)
-    opened = (accepted - dt.timedelta(days=received_before)).isoformat() + "T09:00:00+08:00"
+    received = max(accepted - dt.timedelta(days=received_before), D("2025-01-01"))  # the calendar's first year
+    opened = received.isoformat() + "T09:00:00+08:00"
     base = Case("X", "ZG-001", opened, {}, "S001", status="accepted", clock_from=accepted, accepted_on=accepted)
     unpaused = due(base, item, RULES, CAL, accepted).due
     case, today = base, unpaused + dt.timedelta(days=later)

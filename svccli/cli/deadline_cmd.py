@@ -58,7 +58,7 @@ def overdue(app: App, warn_days, department, holder, record_it, fmt, encoding) -
     late = [f for f in findings if f.kind in LATE]
     if record_it:
         new = [{"type": "overdue", "case": f.case.id, "due": f.due.due.isoformat(), "days_late": f.days_late}
-               for f in late if app.today not in f.case.overdue_days]
+               for f in late if f.due and f.kind in ("overdue", "deemed") and app.today not in f.case.overdue_days]
         if new:
             record(app, new)
     if late:
@@ -79,7 +79,8 @@ def _row(app: App, f) -> dict:
         "provisional": bool(f.due and f.due.provisional),
         "days_late": f.days_late, "unit": f.due.unit if f.due else "working_days",
         "late_text": (f"逾期 {f.days_late} 天" if f.days_late > 0 else f"还剩 {-f.days_late} 天")
-        + ("（临时）" if f.due and f.due.provisional else ""),
+        + ("（临时）" if f.due and f.due.provisional else "") + (f"（{f.detail}）" if f.detail else ""),
+        "detail": f.detail,
     }
 
 
@@ -181,16 +182,8 @@ def due_cmd(app: App, case_id: str, explain: bool, fmt: str, encoding: str, html
     """案件的办结期限及其计算过程（受理、暂停、延期）。"""
     if explain or html:
         return explain_due(app, case_id, fmt, encoding, html)
-    _, case = find_case(app, case_id)
+    case, item, d = _accepted_case_due(app, case_id)
     home = app.home
-    item = service_of(app, case)
-    rules = home.catalog.office.rules
-    try:
-        d = due(case, item, rules, home.calendar, app.today)
-    except CalendarError as e:
-        raise DataError(str(e)) from None
-    if d is None:
-        raise DataError(f"案件 {case.id} 尚未受理（{case.status_name}），办结期限从受理次日起算")
     unit = "个工作日" if d.unit == "working_days" else "个自然日"
     lines = [f"案件 {case.id} 办结期限：{d.due}（周{WEEKDAYS[d.due.weekday()]}）"
              + ("（临时：涉及尚无节假日日历的年份）" if d.provisional else ""),
@@ -212,6 +205,19 @@ def due_cmd(app: App, case_id: str, explain: bool, fmt: str, encoding: str, html
 COMMANDS.append(due_cmd)
 
 
+def _accepted_case_due(app: App, case_id: str):
+    """The case, its item and its due date; refused before acceptance."""
+    _, case = find_case(app, case_id)
+    item = service_of(app, case)
+    try:
+        d = due(case, item, app.home.catalog.office.rules, app.home.calendar, app.today)
+    except CalendarError as e:
+        raise DataError(str(e)) from None
+    if d is None:
+        raise DataError(f"案件 {case.id} 尚未受理（{case.status_name}），办结期限从受理次日起算")
+    return case, item, d
+
+
 LEDGER_COLUMNS = [("date", "日期"), ("weekday", "星期"), ("mark_name", "标记"), ("count", "已计天数"), ("note", "说明")]
 
 
@@ -221,17 +227,10 @@ def explain_due(app: App, case_id: str, fmt: str, encoding: str, html) -> None:
     from svccli.render.documents import render
     from svccli.render.views import case_view
 
-    _, case = find_case(app, case_id)
+    case, item, d = _accepted_case_due(app, case_id)
     home = app.home
-    item = service_of(app, case)
     rules = home.catalog.office.rules
-    try:
-        days = ledger(case, item, rules, home.calendar, app.today)
-        d = due(case, item, rules, home.calendar, app.today)
-    except CalendarError as e:
-        raise DataError(str(e)) from None
-    if d is None:
-        raise DataError(f"案件 {case.id} 尚未受理（{case.status_name}），办结期限从受理次日起算")
+    days = ledger(case, item, rules, home.calendar, app.today)
     rows = [{"date": x.day.isoformat(), "weekday": f"周{WEEKDAYS[x.day.weekday()]}", "mark": x.mark,
              "mark_name": MARKS[x.mark] + ("（到期日）" if x.due else "") + ("（临时）" if x.provisional else ""),
              "count": x.count, "note": PAUSE_REASONS.get(x.note, x.note), "provisional": x.provisional, "due": x.due}
