@@ -34,6 +34,18 @@ def intake(service: str, applicant: str, phone: str, *materials: str, today: str
     return svc(*args, today=today, staff=staff, clone=clone)
 
 
+def decide(case: str, section: str, chief: str, reviewer: str, approver: str, days: tuple[str, str, str], *,
+           clerk: str = "S001", clone: str = "W01", result: str = "approved", note: str = "") -> None:
+    """Window → section (received the same day) → review and check (一审一核) → decision."""
+    handed, reviewed, decided = days
+    svc("handover", case, "--to", section, today=handed, staff=clerk, clone=clone)
+    svc("receive", case, today=handed.replace("T09", "T11").replace("T10", "T14"), staff=chief, clone=clone)
+    svc("review", case, "--opinion", "材料齐全，符合法定条件，建议准予", today=reviewed, staff=reviewer, clone=clone)
+    svc("approve", case, today=reviewed.replace("T09", "T15").replace("T10", "T16"), staff=approver, clone=clone)
+    args = ["conclude", case, "--result", result] + (["--note", note] if note else [])
+    svc(*args, today=decided, staff=chief, clone=clone)
+
+
 def main() -> None:
     records = ROOT / "records"
     if any(records.glob("*/*/*.jsonl")):
@@ -45,7 +57,10 @@ def main() -> None:
     # 规划（W01）: a complete committed case, concluded and delivered on time
     c = intake("ZG-001", "桐乡市恒达置业有限公司", "13857301234", "M01", "M02", "M05:2", "M06",
                today="2026-10-12T09:10", extra=["--unit", "恒达置业", "--id-number", "330483198503150015"])
-    svc("conclude", c, "--result", "approved", "--note", "地字第330483202600123号", today="2026-10-19T15:00", staff="S003")
+    decide(c, "ZG-SP", "S003", "S003", "S020", ("2026-10-12T10:00", "2026-10-16T09:00", "2026-10-19T15:00"),
+           note="地字第330483202600123号")
+    svc("return", c, "--to", "W01", today="2026-10-19T16:00", staff="S003")
+    svc("receive", c, today="2026-10-19T16:30", staff="S001")
     svc("deliver", c, today="2026-10-20T10:00")
 
     # 规划: missing materials, one-time notice, supplement, accepted, now overdue (deemed approval)
@@ -65,7 +80,8 @@ def main() -> None:
     # 不动产: committed case accepted, concluded, applicant told to collect (no-show is on time)
     c = intake("BD-003", "钱美玲", "15857305566", *[f"M0{i}" for i in range(1, 8)], today="2026-11-09T09:00",
                staff="S005")
-    svc("conclude", c, "--result", "approved", today="2026-11-13T16:00", staff="S006")
+    decide(c, "BD-SP", "S006", "S006", "S020", ("2026-11-09T10:00", "2026-11-12T09:00", "2026-11-13T16:00"),
+           clerk="S005")
     svc("notify", c, today="2026-11-13T16:30", staff="S005")
 
     # 文广（W04 clone）: an entertainment venue licence paused for inspection, still paused
@@ -90,6 +106,11 @@ def main() -> None:
     # 林业（W01 clone, LY post）: overdue committed case (accepted in October, never concluded)
     intake("LY-001", "石门镇东浜村股份经济合作社", "13605735252", "M01", "M02", "M03", "M04", "M05",
            today="2026-10-20T09:00", staff="S012", extra=["--require", "M05"])
+
+    # 规划: handed over this morning and not yet collected by the section
+    c = intake("ZG-003", "桐乡市高桥镇人民政府", "0573-88567890", "M01", "M02", "M03", "M04:2", "M05",
+               today="2026-11-24T09:20", staff="S002")
+    svc("handover", c, "--to", "ZG-SP", today="2026-11-24T10:00", staff="S002")
 
     # 住建: accepted last week, due soon
     intake("ZJ-001", "浙江桐乡建工集团有限公司", "13705731357", "M01", "M02", "M03", "M04", "M05", "M06",

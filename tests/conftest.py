@@ -38,10 +38,31 @@ class Office:
         return sorted((self.path / "records").glob("*/*/*.jsonl"))
 
 
+def single_decision(home: Path) -> None:
+    """Switch 一审一核 off in a copied office.yaml (`review_and_check: false`): tests of the other rules
+    conclude committed cases in one step; tests/test_handover.py covers the rule with it on, as the
+    sample office sets it."""
+    path = home / "catalog" / "office.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "  review_and_check: true" in text
+    path.write_text(text.replace("  review_and_check: true", "  review_and_check: false"), encoding="utf-8")
+
+
 @pytest.fixture
 def office(tmp_path: Path) -> Office:
-    """The sample office's catalogue and templates, with no records."""
+    """The sample office's catalogue and templates, with no records; 一审一核 off (see single_decision)."""
     home = tmp_path / "office"
+    shutil.copytree(REPO / "catalog", home / "catalog")
+    shutil.copytree(REPO / "templates", home / "templates")
+    (home / "records").mkdir()
+    single_decision(home)
+    return Office(home)
+
+
+@pytest.fixture
+def reviewing(tmp_path: Path) -> Office:
+    """The sample office's catalogue as it is (一审一核 on), with no records."""
+    home = tmp_path / "reviewing"
     shutil.copytree(REPO / "catalog", home / "catalog")
     shutil.copytree(REPO / "templates", home / "templates")
     (home / "records").mkdir()

@@ -24,7 +24,7 @@ APPLICANT = ["--applicant", XSS, "--phone", "13812345678"]
 ZG_ALL = ["--material", "M01", "--material", "M02", "--material", "M05:2", "--material", "M06"]
 TITLES = {"receipt": "收件凭证", "notice": "一次性告知书", "acceptance": "受理通知书", "refusal": "不予受理通知书",
           "referral": "告知单", "conclusion": "办结通知书", "extension": "延期办理告知书", "owed": "补办件通知书",
-          "sendback": "退件通知书"}
+          "sendback": "退件通知书", "handover": "项目收件交接单"}
 PRINTED = "2026-11-25T10:00"
 
 
@@ -60,6 +60,11 @@ def docs(tmp_path_factory):
     rfl, out["text"]["notice"] = take("--material", "M01")
     ref, _ = take("--material", "M01")
     sb, _ = take(*ZG_ALL)
+    # the sample office keeps 一审一核 (review_and_check: true): window → section, review, check, decision
+    out["text"]["handover"] = ok(office.run("handover", acc, "--to", "ZG-SP", today="2026-11-20T09:30")).stdout
+    ok(office.run("receive", acc, today="2026-11-20T15:00", staff="S003"))
+    ok(office.run("review", acc, "--opinion", "材料齐全，符合条件", today="2026-11-23T09:00", staff="S003"))
+    ok(office.run("approve", acc, today="2026-11-23T10:00", staff="S002"))
     out["text"]["conclusion"] = ok(office.run("conclude", acc, "--result", "approved", "--note", "证号 2026-017",
                                               today="2026-11-24T09:00")).stdout
     out["text"]["extension"] = ok(office.run("extend", owe, "--days", "2", "--reason", "需组织专家论证",
@@ -73,7 +78,7 @@ def docs(tmp_path_factory):
                                             staff="S003")).stdout
     out["text"]["receipt"] = out["text"]["acceptance"]  # intake prints the receipt first
     out["case"] = {"receipt": acc, "acceptance": acc, "conclusion": acc, "owed": owe, "extension": owe,
-                   "notice": rfl, "refusal": rfl, "referral": ref, "sendback": sb}
+                   "notice": rfl, "refusal": rfl, "referral": ref, "sendback": sb, "handover": acc}
     out["html"] = {}
     for doc, case_id in out["case"].items():
         page = root / f"{doc}.html"

@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from svccli.core.catalog import RULE_CHOICES
+from svccli.core.catalog import RULE_CHOICES, RULE_FLAGS
 from svccli.store.home import load_home
 
 from conftest import REPO, Office
@@ -66,6 +66,7 @@ def events(office, kind: str) -> list[dict]:
 def test_every_office_choice_has_a_test_here():
     tested = {"clock_start_after_supplement", "limit_unit", "written_notice", "extension_notice", "deemed_approval"}
     assert set(RULE_CHOICES) == tested
+    assert set(RULE_FLAGS) == {"review_and_check"}
 
 
 @pytest.mark.parametrize("choice, expected", [
@@ -138,3 +139,22 @@ def test_deemed_approval(office_with, choice, committed, joint):
     assert r.exit_code == 3
     kinds = {x["service"]: x["kind"] for x in json.loads(r.stdout)}
     assert kinds == {"ZG-001": committed, "SC-004": joint}
+
+
+@pytest.mark.parametrize("setting, concluded", [
+    ("true", False),  # the sample office and the default: 一审一核, review and check by two people first
+    ("false", True),  # an office that does not keep it concludes in one step
+    (None, False),  # the key left out: the default (true)
+])
+def test_review_and_check(office_with, setting, concluded):
+    """DOMAIN.md 一审一核 (no seed defines it; our reading: two different people): `svc conclude` on a
+    committed item accepted 2026-11-20, with no review or check recorded."""
+    office = office_with()
+    text = (office.path / "catalog/office.yaml").read_text(encoding="utf-8")
+    line = re.search(r"^  review_and_check: true.*\n", text, flags=re.M).group(0)
+    office.write("catalog/office.yaml", text.replace(line, f"  review_and_check: {setting}\n" if setting else ""))
+    case_id = ok(office.run("intake", "ZG-001", *APPLICANT, *ZG_ALL, "-q", today="2026-11-20T09:00")).stdout.strip()
+    r = office.run("conclude", case_id, "--result", "approved", today="2026-11-24T09:00")
+    assert (r.exit_code == 0) is concluded, r.stderr
+    assert concluded or "一审一核" in r.stderr
+    assert ok(office.run("check")).exit_code == 0

@@ -10,8 +10,8 @@ import click
 from svccli.cli.context import App, pass_app
 from svccli.cli.params import DAY, TEXT, Text
 from svccli.cli.recording import find_case, html_option, print_document, record, service_of
-from svccli.core.cases import OPEN, STATUS, Case
-from svccli.core.deadlines import due, served_late
+from svccli.core.cases import OPEN, RESULTS, STATUS, Case
+from svccli.core.deadlines import due, part_due, receive_by, served_late
 from svccli.core.privacy import mask_id, mask_phone
 from svccli.errors import DataError, UsageError
 from svccli.render.output import emit, output_options
@@ -39,7 +39,7 @@ def case_row(app: App, case: Case, reveal: bool = False) -> dict:
     return {
         "id": case.id, "service": case.service, "service_name": item.name if item else "",
         "applicant": case.applicant.get("name", ""), "phone": phone if reveal else mask_phone(phone),
-        "status": case.status, "status_name": case.status_name,
+        "status": case.status, "status_name": case.status_name + ("（移交途中）" if case.in_transit else ""),
         "first_contact": case.first_contact, "first_handler": case.first_handler, "holder": case.holder,
         "holder_name": home.roster.name(case.holder),
         "first_handler_name": home.roster.name(case.first_handler) if case.first_handler else "",
@@ -76,7 +76,8 @@ def list_cases(app: App, status, service, holder, since: dt.date | None, fmt: st
 @click.argument("case_id", metavar="CASE")
 @click.option("--reveal", is_flag=True, help="显示完整电话和证件号码（须 --reason，并留下查看记录）。")
 @click.option("--reason", type=TEXT, help="查看完整个人信息的理由。")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="输出格式：table（逐行文字）或 json。")
 @pass_app
 def show(app: App, case_id: str, reveal: bool, reason: str | None, fmt: str) -> None:
     """案件全过程：谁在何时做了什么、材料、告知、状态、持有人、办结期限。"""
@@ -97,10 +98,12 @@ def show(app: App, case_id: str, reveal: bool, reason: str | None, fmt: str) -> 
              "service_date": case.delivered_on.isoformat() if case.delivered_on else "",
              "notified_date": case.notified_on.isoformat() if case.notified_on else "",
              "on_time": None if late is None else late == 0, "days_late": late or 0}
+    custody = [t for t in timeline if t["kind"] in CUSTODY]
+    extra = _progress(app, case, item)
     if fmt == "json":
         data = {**row, **dates, "applicant": applicant, "first_contact_name": roster.name(case.first_contact),
                 "received": case.received, "outstanding": case.outstanding, "owed": case.owed,
-                "breaches": list(case.breaches), "timeline": timeline}
+                "breaches": list(case.breaches), "timeline": timeline, "custody": custody, **extra}
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     lines = [
@@ -123,9 +126,65 @@ def show(app: App, case_id: str, reveal: bool, reason: str | None, fmt: str) -> 
         lines.append("待补正：" + "、".join(f"{c}（{v.get('reason', '')}）" for c, v in case.outstanding.items()))
     if case.breaches:
         lines.append("违反一次性告知：" + "、".join(case.breaches))
+    if extra["in_transit"]:
+        t = extra["in_transit"]
+        lines.append(f"移交途中：{t['from_name']} → {t['to_name']}（{t['since'][:16].replace('T', ' ')} 移交，"
+                     f"应于 {t['receive_by']} 接收）")
+    if extra["review"]:
+        r = extra["review"]
+        lines.append(f"一审一核：审查 {r['reviewer_name']}（{r['reviewed']}）；"
+                     + (f"复核 {r['checker_name']}（{r['checked']}）" if r["checker"] else "待另一名工作人员复核"))
+    for p in extra["parts"]:
+        lines.append(f"协办：{p['name']}　期限 {p['due']}　" + (
+            f"{p['done_on']} 完成" + (f"，超期 {p['days_late']} 日" if p["days_late"] else "") if p["done_on"]
+            else ("未完成，已超期" if p["late"] else "未完成")))
+    if extra["forward"]:
+        f = extra["forward"]
+        lines.append(f"报送：{f['to']}（{f['on']}）　" + (f"{f['answered_on']} 答复：{f['result_name']}" if f["result"]
+                                                      else "待上级机关答复"))
+    if custody:
+        lines.append("交接链：")
+        lines += [f"  {t['ts'][:16].replace('T', ' ')}  {t['by_name']:<4}  {t['text']}" for t in custody]
     lines.append("过程：")
     lines += [f"  {t['ts'][:16].replace('T', ' ')}  {t['by_name']:<4}  {t['text']}" for t in timeline]
     click.echo("\n".join(lines))
+
+
+# Steps that move a case from one holder to another (the chain of custody shown by `svc show`).
+CUSTODY = ("intake", "accept", "handover", "receive", "return", "deliver")
+
+
+def _progress(app: App, case: Case, item) -> dict:
+    """Transit, review and check, joint parts and the forwarding, as `svc show` gives them (JSON keys)."""
+    home, roster = app.home, app.home.roster
+    moving = case.in_transit
+    transit = None
+    if moving:
+        transit = {"kind": moving["type"], "from": moving["by"], "from_name": roster.name(moving["by"]),
+                   "to": moving["to"], "to_name": moving.get("to_name", ""), "receiver": moving.get("receiver", ""),
+                   "since": moving["ts"], "receive_by": receive_by(home.calendar, dt.date.fromisoformat(moving["ts"][:10])).isoformat()}
+    review = None
+    if case.reviews:
+        r, a = case.reviews[-1], case.approval
+        review = {"reviewer": r["by"], "reviewer_name": roster.name(r["by"]), "reviewed": r["ts"][:10],
+                  "opinion": r.get("opinion", ""), "checker": a.get("by", ""),
+                  "checker_name": roster.name(a["by"]) if a else "", "checked": a.get("ts", "")[:10]}
+    parts = []
+    for dept, p in case.parts.items():
+        d = part_due(case, dept, item, home.catalog.office.rules, home.calendar)
+        done_on = p.get("done_on")
+        late_days = home.calendar.workdays_between(d, done_on) if d and done_on and done_on > d else 0
+        parts.append({"department": dept, "name": p.get("name", dept), "limit": p["limit"],
+                      "due": d.isoformat() if d else "", "done_on": done_on.isoformat() if done_on else "",
+                      "days_late": late_days, "late": bool(d and not done_on and app.today > d),
+                      "opinion": p.get("opinion", "")})
+    fwd = None
+    if case.forward:
+        f = case.forward
+        fwd = {"to": f["to"], "on": f["on"].isoformat(), "result": f.get("result", ""),
+               "result_name": RESULTS.get(f.get("result", ""), ""),
+               "answered_on": f["answered_on"].isoformat() if f.get("answered_on") else "", "note": f.get("note", "")}
+    return {"in_transit": transit, "review": review, "parts": parts, "forward": fwd}
 
 
 @click.command("print")
@@ -135,12 +194,12 @@ def show(app: App, case_id: str, reveal: bool, reason: str | None, fmt: str) -> 
 @pass_app
 def print_cmd(app: App, case_id: str, document: str, html) -> None:
     """重新打印案件的文书（一次性告知书、收件凭证、受理通知书、不予受理通知书、告知单、办结通知书、
-    延期告知书、补办件通知书、退件通知书）。"""
+    延期告知书、补办件通知书、退件通知书、项目收件交接单）。"""
     _, case = find_case(app, case_id)
     needs = {"notice": bool(case.notices), "acceptance": bool(case.accepted_on),
              "refusal": case.status == "refused", "referral": case.status == "referred",
              "conclusion": bool(case.result), "receipt": True, "extension": bool(case.extensions),
-             "owed": bool(case.owed), "sendback": case.status == "returned"}
+             "owed": bool(case.owed), "sendback": case.status == "returned", "handover": bool(case.handovers)}
     if not needs[document]:
         raise DataError(f"案件 {case.id} 没有{DOCUMENTS[document][0]}（状态：{case.status_name}）")
     print_document(app, case, document, html)

@@ -175,7 +175,8 @@ WEEKDAYS = "一二三四五六日"
 @click.option("--explain", is_flag=True, help="逐日列出从收件到期限（及今天）的每一天：计入、周末、节假日、调休、暂停、延期。")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
               help="--explain 的输出格式。")
-@click.option("--encoding", type=click.Choice(["utf-8-sig", "gb18030"]), default="utf-8-sig", show_default=True)
+@click.option("--encoding", type=click.Choice(["utf-8-sig", "gb18030"]), default="utf-8-sig", show_default=True,
+              help="--explain 以 CSV 输出时的编码。")
 @html_option
 @pass_app
 def due_cmd(app: App, case_id: str, explain: bool, fmt: str, encoding: str, html) -> None:

@@ -69,11 +69,34 @@ def conclude(app: App, case_id: str, result: str, reason: str | None, note: str 
     require(case, ("accepted",), "作出办结决定（尚未受理或已决定）")
     if case.owed:
         raise DataError(f"案件 {case.id} 容缺受理的材料尚未补齐（{'、'.join(case.owed)}），不能办结")
+    _ready_to_conclude(app, case, item, result)
     if result == "denied" and item.licensing and not reason:
         raise UsageError("--reason：行政许可事项不予许可的，必须书面说明理由")
     record(app, [{"type": "conclude", "case": case.id, "result": result, "reasons": reason or "", "note": note or ""}])
     _, case = find_case(app, case.id)
     print_document(app, case, "conclusion", html)
+
+
+def _ready_to_conclude(app: App, case, item, result: str) -> None:
+    """Issue 5's guards: nobody decides a case in transit; a joint case waits for every co-handling
+    department; a forwarded case for the higher authority's answer; a committed or joint case, where the
+    office keeps 一审一核, for a review and a check by two different staff members."""
+    from svccli.cli.handover_cmd import not_in_transit
+
+    not_in_transit(case, "作出办结决定")
+    if case.open_parts:
+        names = "、".join(case.parts[d].get("name", d) for d in case.open_parts)
+        raise DataError(f"联办件 {case.id} 的协办部门 {names} 尚未完成协办（svc part {case.id} DEPT --done），不能办结")
+    if item.kind == "forwarded" and case.forward:
+        if not case.forward.get("result"):
+            raise DataError(f"案件 {case.id} 已报送 {case.forward['to']}，尚未答复（svc answer），不能办结")
+        if case.forward["result"] != result:
+            raise DataError(f"{case.forward['to']} 的答复是“{RESULTS[case.forward['result']]}”，办结决定须与之一致")
+    if item.kind in ("committed", "joint") and app.home.catalog.office.rules.review_and_check:
+        if not case.reviews:
+            raise DataError(f"案件 {case.id} 尚未审查（svc review），不能办结（一审一核：审查和复核须由两人分别进行）")
+        if not case.approval:
+            raise DataError(f"案件 {case.id} 的审查意见尚未由另一名工作人员复核（svc approve），不能办结（一审一核）")
 
 
 HOW = {"in_person": "当面领取", "proxy": "代领", "post": "邮寄送达"}
@@ -94,6 +117,9 @@ def deliver(app: App, case_id: str, how, to, proxy: bool, authorisation, trackin
     """
     _, case = find_case(app, case_id)
     require(case, ("concluded",), "送达（尚未作出决定或已送达）")
+    from svccli.cli.handover_cmd import not_in_transit
+
+    not_in_transit(case, "送达")
     how = how or ("proxy" if proxy else "in_person")
     if how == "proxy" and not (to and authorisation):
         raise UsageError("--proxy：代领须用 --to 写明代领人，并用 --authorisation 写明授权委托书")

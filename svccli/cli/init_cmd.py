@@ -26,6 +26,11 @@ def init(folder: Path) -> None:
     _copy_tree(starter_dir(), folder / "catalog")
     _copy_tree(sample_dir() / "calendar", folder / "catalog" / "calendar")
     shutil.copyfile(sample_dir() / "scoring.yaml", folder / "catalog" / "scoring.yaml")
+    # JSON Schemas: the `# yaml-language-server: $schema=...` line of each file points at them
+    schemas = folder / "catalog" / "schema"
+    schemas.mkdir(exist_ok=True)
+    for schema in sorted((sample_dir() / "schema").glob("*.json")):
+        shutil.copyfile(schema, schemas / schema.name)
     _copy_tree(templates_dir(), folder / "templates")
     records = folder / "records"
     records.mkdir(mode=0o700, exist_ok=True)

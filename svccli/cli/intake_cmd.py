@@ -178,7 +178,8 @@ def intake(app: App, service_code, applicant, phone, id_number, id_type, unit, a
             made.append({**_notice_event(app, item, found, 1), "case": case_id})
         else:
             made.append({"type": "accept", "case": case_id, "clock_from": app.today.isoformat(),
-                         "owed": [g.as_event() for g in owed], "owed_by": _supplement_by(app, item) if owed else ""})
+                         "owed": [g.as_event() for g in owed], "owed_by": _supplement_by(app, item) if owed else "",
+                         **joint_parts(app, item)})
         if done:
             made.append({"type": "conclude", "case": case_id, "result": "approved", "note": "即办件当场办结"})
             made.append({"type": "deliver", "case": case_id, "to": applicant, "how": "in_person"})
@@ -194,6 +195,15 @@ def intake(app: App, service_code, applicant, phone, id_number, id_type, unit, a
     print_document(app, case, main_doc, html if not owed else None)
     if owed:  # the notice of owed materials is printed in the same step (003 吉安 办理制度 二(二)2)
         print_document(app, case, "owed", html)
+
+
+def joint_parts(app: App, item: ServiceItem) -> dict:
+    """On accepting a joint item (联办件) one part opens per co-handling department in the catalogue,
+    each with its own limit counted from acceptance (000 第四篇 二.6 《项目并联办理流程时限表》)."""
+    if item.kind != "joint" or not item.joint_parts:
+        return {}
+    return {"parts": [{"department": p.department, "name": app.home.catalog.department_name(p.department),
+                       "limit": p.limit} for p in item.joint_parts]}
 
 
 def provisional(item: ServiceItem, found: list[Gap], owe) -> list[Gap]:
@@ -267,7 +277,7 @@ def supplement(app: App, case_id: str, materials, html) -> None:
     made = [{"type": "supplement", "case": case.id, "materials": got}]
     if not left:
         start = clock_start(app.today, True, app.home.catalog.office.rules)
-        made.append({"type": "accept", "case": case.id, "clock_from": start.isoformat()})
+        made.append({"type": "accept", "case": case.id, "clock_from": start.isoformat(), **joint_parts(app, item)})
     record(app, made)
     _, case = find_case(app, case.id)
     if left:

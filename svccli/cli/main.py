@@ -18,14 +18,16 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 # The modules holding the commands; each command's module is imported only when it runs, so
 # `svc --version` and a single command start fast.
 MODULES = ("check_cmd", "catalog_cmd", "calendar_cmd", "init_cmd", "intake_cmd", "decide_cmd", "deadline_cmd",
-           "cases_cmd", "admin_cmd")
+           "cases_cmd", "admin_cmd", "handover_cmd")
 WHERE = {"check": "check_cmd", "catalog": "catalog_cmd", "calendar": "calendar_cmd", "init": "init_cmd",
          "inquiry": "intake_cmd", "inquiries": "intake_cmd", "intake": "intake_cmd", "notice": "intake_cmd",
          "supplement": "intake_cmd", "refuse": "decide_cmd", "refer": "decide_cmd", "withdraw": "decide_cmd",
          "conclude": "decide_cmd", "deliver": "decide_cmd", "send-back": "decide_cmd", "close": "decide_cmd",
          "overdue": "deadline_cmd", "suspend": "deadline_cmd", "resume": "deadline_cmd", "extend": "deadline_cmd",
          "notify": "deadline_cmd", "due": "deadline_cmd", "cases": "cases_cmd", "show": "cases_cmd",
-         "print": "cases_cmd"}
+         "print": "cases_cmd", "handover": "handover_cmd", "return": "handover_cmd", "receive": "handover_cmd",
+         "handovers": "handover_cmd", "review": "handover_cmd", "approve": "handover_cmd", "part": "handover_cmd",
+         "forward": "handover_cmd", "answer": "handover_cmd", "holders": "handover_cmd"}
 
 
 def _commands(module: str) -> dict[str, click.Command]:

@@ -31,8 +31,8 @@ def record(app: App, events: list[dict] | Callable[[str], list[dict]]) -> list[d
 
     def stamped(path: Path) -> list[dict]:
         if callable(events):
-            n = log.count_in(path, NEW_CASE_MARK) + 1
-            made = events(f"{app.home.catalog.office.code}-{clone}-{now:%y%m%d}-{n:03d}")
+            prefix = f"{app.home.catalog.office.code}-{clone}-{now:%y%m%d}-"
+            made = events(f"{prefix}{log.last_number(path, prefix) + 1:03d}")
         else:
             made = events
         return [{"ts": now.isoformat(), "by": by, **e} for e in made]

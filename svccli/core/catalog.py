@@ -23,6 +23,12 @@ RULE_CHOICES = {
     "extension_notice": ("before_due", "within_limit"),
     "deemed_approval": ("committed", "all", "off"),
 }
+# On/off office rules (true | false), defaults as given.
+RULE_FLAGS = {
+    # 一审一核: a committed or joint item is concluded only after a review and a check (approval) by
+    # two different staff members (DOMAIN.md glossary; no seed defines it, our reading: two people).
+    "review_and_check": True,
+}
 RULE_NUMBERS = {
     "extension_notice_days": 3,
     "max_extension_days": 10,
@@ -39,6 +45,7 @@ class Rules:
     written_notice: str = "licensing"
     extension_notice: str = "before_due"
     deemed_approval: str = "committed"
+    review_and_check: bool = True
     extension_notice_days: int = 3
     max_extension_days: int = 10
     warning_days: int = 2

@@ -94,3 +94,18 @@ def served_late(case: Case, d: Due, calendar: Calendar) -> int | None:
     if served is None:
         return None
     return max(0, days_between(calendar, d.due, served, d.unit)) if served > d.due else 0
+
+
+def part_due(case: Case, department: str, item: ServiceItem, rules: Rules, calendar: Calendar) -> dt.date | None:
+    """A co-handling department's own limit (联办件, seed 000 第四篇 二.6 《项目并联办理流程时限表》),
+    counted like the case's from the day after acceptance (pauses and extensions of the case do not move it)."""
+    part = case.parts.get(department)
+    if part is None or case.clock_from is None:
+        return None
+    return add_days(calendar, case.clock_from, part["limit"], unit_of(item, rules))
+
+
+def receive_by(calendar: Calendar, handed: dt.date) -> dt.date:
+    """The section collects a handover the same working day (seed 003 工作流程 四); a handover made on
+    a day off is due by the end of the next working day."""
+    return handed if calendar.is_workday(handed) else calendar.add_workdays(handed, 1)

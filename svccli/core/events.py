@@ -21,6 +21,16 @@ EVENT_TYPES: dict[str, tuple[str, int, bool]] = {
     "suspend": ("暂停计时", 6, True),
     "resume": ("恢复计时", 6, True),
     "extend": ("延期", 6, True),
+    # Custody, review and joint/forwarded steps share rank 7 with the decision: at one timestamp they
+    # keep the order in which they were recorded (a handover, its receipt, a review, the decision).
+    "handover": ("项目交接", 7, True),
+    "return": ("回交窗口", 7, True),
+    "receive": ("接收交接", 7, True),
+    "review": ("审查", 7, True),
+    "approve": ("复核", 7, True),
+    "part": ("协办完成", 7, True),
+    "forward": ("报送上级", 7, True),
+    "answer": ("上级答复", 7, True),
     "conclude": ("办结决定", 7, True),
     "notify": ("通知领取", 8, True),
     "deliver": ("送达", 9, True),

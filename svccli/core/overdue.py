@@ -4,6 +4,10 @@ A paused case is never overdue while paused. A case decided and with the applica
 collect by the due date is on time even if they have not come (seed 000 限时办结制 第九条). The
 conclusion date is the day the written result is served (000 第四篇 二.8), so a decided case not
 yet served and not notified is still counted against its due date.
+
+Two more kinds (issue 5): a handover slip not received by the end of its working day (the section
+collects the same working day, seed 003 工作流程 四: the office's own lateness), and a co-handling
+department's part of a joint item past its own limit (seed 000 第四篇 二.6).
 """
 
 from __future__ import annotations
@@ -14,20 +18,24 @@ from dataclasses import dataclass
 from svccli.core.calendar import Calendar
 from svccli.core.cases import Case
 from svccli.core.catalog import Catalog, ServiceItem
-from svccli.core.deadlines import Due, days_between, due
+from svccli.core.deadlines import Due, days_between, due, part_due, receive_by
 
-KINDS = {"overdue": "超期", "deemed": "超时默许", "lapsed": "补正逾期", "owed": "容缺材料逾期", "warning": "即将到期"}
-LATE = ("overdue", "deemed")  # the office's own lateness: the daily check exits 3 for these
+# Order of the listing. A late handover and a late part come first: materials adrift between the window
+# and a section, and a co-handler holding up a joint case, are the most urgent things to chase.
+KINDS = {"handover": "交接未接收", "part": "协办超期", "overdue": "超期", "deemed": "超时默许", "lapsed": "补正逾期",
+         "owed": "容缺材料逾期", "warning": "即将到期"}
+LATE = ("handover", "part", "overdue", "deemed")  # the office's own lateness: the daily check exits 3 for these
 
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # overdue | deemed | warning
+    kind: str  # a key of KINDS
     case: Case
     item: ServiceItem
     due: Due | None  # None for a lapsed supplement (the clock has not started)
     days_late: int  # negative for a warning: days left
-    date: dt.date | None = None  # the date that was missed (due, supplement-by or owed-by date)
+    date: dt.date | None = None  # the date that was missed (due, supplement-by, owed-by, receive-by or part due)
+    detail: str = ""  # the part's department, or the handover's receiver
 
 
 def deemed_applies(item: ServiceItem, catalog: Catalog) -> bool:
@@ -48,9 +56,35 @@ def check_case(case: Case, catalog: Catalog, calendar: Calendar, today: dt.date,
     item = catalog.item(case.service)
     if item is None:
         return []
-    found = [f for f in (_lapsed(case, item, calendar, today), _owed(case, item, catalog, calendar, today)) if f]
+    found = [f for f in (_handover(case, item, calendar, today), *_parts(case, item, catalog, calendar, today),
+                         _lapsed(case, item, calendar, today), _owed(case, item, catalog, calendar, today)) if f]
     late = _late(case, item, catalog, calendar, today, warn_days)
     return found + [late] if late else found
+
+
+def _handover(case: Case, item: ServiceItem, calendar: Calendar, today: dt.date) -> Finding | None:
+    """A handover (or return) not received by the end of its working day."""
+    moving = case.in_transit
+    if moving is None or not case.is_open:
+        return None
+    by = receive_by(calendar, dt.date.fromisoformat(moving["ts"][:10]))
+    if today <= by:
+        return None
+    return Finding("handover", case, item, None, max(1, calendar.workdays_between(by, today)), by,
+                   moving.get("to_name") or moving.get("to", ""))
+
+
+def _parts(case: Case, item: ServiceItem, catalog: Catalog, calendar: Calendar, today: dt.date) -> list[Finding]:
+    if case.status not in ("accepted", "suspended"):
+        return []
+    found = []
+    for dept in case.open_parts:
+        d = part_due(case, dept, item, catalog.office.rules, calendar)
+        if d is not None and today > d:
+            unit = item.limit_unit or catalog.office.rules.limit_unit
+            found.append(Finding("part", case, item, None, max(1, days_between(calendar, d, today, unit)), d,
+                                 case.parts[dept].get("name", dept)))
+    return found
 
 
 def _lapsed(case: Case, item: ServiceItem, calendar: Calendar, today: dt.date) -> Finding | None:

@@ -80,3 +80,52 @@ class Roster:
         """The A holder, or the first B holder in order who is not away (DOMAIN.md A/B post)."""
         post = self.posts[post_code]
         return next((h for h in post.holders if h not in away), None)
+
+    def window_on_duty(self, window_code: str, away: frozenset[str] = frozenset()) -> str | None:
+        """The staff member on duty at a window: the first of its posts (in roster order) with someone on duty."""
+        for post in self.posts.values():
+            if post.window == window_code:
+                found = self.on_duty(post.code, away)
+                if found:
+                    return found
+        return None
+
+    def target(self, code: str, away: frozenset[str] = frozenset()) -> "Target | None":
+        """Where a handover goes: a section (anyone of it receives), a staff member, or a post or window
+        routed to the staff member on duty there (A holder, else the first B holder not away)."""
+        if code in self.staff:
+            return Target("staff", code, self.name(code), code)
+        if code in self.sections:
+            return Target("section", code, self.sections[code].name, "")
+        if code in self.posts:
+            post = self.posts[code]
+            who = self.on_duty(code, away) or ""
+            return Target("post", code, f"{post.name}（{self.name(who)}）" if who else post.name, who)
+        if code in self.windows:
+            who = self.window_on_duty(code, away) or ""
+            name = self.windows[code].name
+            return Target("window", code, f"{name}（{self.name(who)}）" if who else name, who)
+        return None
+
+    def may_receive(self, kind: str, code: str, staff_id: str) -> bool:
+        """Who may record the receipt: a member (or the chief) of the section; the named staff member;
+        any A or B holder of the post, or of a post at the window, or the window head."""
+        if kind == "section":
+            s = self.staff.get(staff_id)
+            return bool(s and s.section == code) or self.sections[code].chief == staff_id
+        if kind == "staff":
+            return staff_id == code
+        if kind == "post":
+            return staff_id in self.posts[code].holders
+        if kind == "window":
+            return self.windows[code].head == staff_id or any(
+                staff_id in p.holders for p in self.posts.values() if p.window == code)
+        return False
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str  # section | staff | post | window
+    code: str
+    name: str
+    receiver: str = ""  # the staff member expected to receive; "" when anyone of the section may

@@ -11,7 +11,7 @@ from svccli.core.calendar import Calendar
 from svccli.core.cases import RESULTS, STATUS, Case
 from svccli.core.catalog import Catalog
 from svccli.core.deadlines import due
-from svccli.core.privacy import ID_TYPES
+from svccli.core.privacy import ID_TYPES, mask_phone
 from svccli.core.roster import Roster
 
 DOCUMENTS = {
@@ -24,7 +24,9 @@ DOCUMENTS = {
     "extension": ("延期告知书", "extension"),
     "owed": ("补办件通知书", "owed"),
     "sendback": ("退件通知书", "sendback"),
+    "handover": ("项目收件交接单", "handover"),
 }
+TARGET_KINDS = {"section": "科室", "staff": "工作人员", "post": "岗位", "window": "窗口"}
 
 
 def office_view(catalog: Catalog) -> dict:
@@ -88,6 +90,7 @@ def case_view(case: Case, catalog: Catalog, roster: Roster, calendar: Calendar, 
                     "contact": case.closing.get("contact", ""),
                     "date": case.closing.get("ts", "")[:10]},
         "extension": _extension_view(case),
+        "handover": _handover_view(case, item, roster),
         "conclusion": {"result": case.result, "result_name": RESULTS.get(case.result, case.result),
                        "date": case.concluded_on.isoformat() if case.concluded_on else "",
                        "note": case.decision.get("note", ""), "reasons": case.decision.get("reasons", "")},
@@ -111,3 +114,30 @@ def _extension_view(case: Case) -> dict | None:
     e = case.extensions[-1]
     return {"days": e.days, "reason": e.reason, "basis": e.basis, "date": e.on.isoformat(),
             "opinion": e.opinion, "old_due": e.old_due, "late": e.late}
+
+
+def _handover_view(case: Case, item, roster: Roster) -> dict | None:
+    """The latest handover or return, for the 项目收件交接单 (seed 003 工作流程 四 and 八): the applicant's
+    phone is masked, the slip stays inside the office."""
+    if not case.handovers:
+        return None
+    h = case.handovers[-1]
+    got = h.get("received") or {}
+    sender = roster.staff.get(h["by"])
+    section = roster.sections.get(sender.section) if sender and sender.section else None
+    materials = [{"code": m["code"], "name": _material_name(item, m["code"]), "form": _material_form(item, m["code"]),
+                  "copies": int(m.get("copies", 1))} for m in h.get("materials", [])]
+    return {
+        "kind": h["type"], "is_return": h["type"] == "return",
+        "subtitle": "（办理结果及材料回交窗口）" if h["type"] == "return" else "（窗口移交主办科室）",
+        "from_name": roster.name(h["by"]), "from_unit": section.name if section else (sender.unit if sender else ""),
+        "to_name": h.get("to_name") or h.get("to", ""), "to_kind": TARGET_KINDS.get(h.get("to_kind", ""), ""),
+        "receiver_name": roster.name(h["receiver"]) if h.get("receiver") else "",
+        "materials": materials, "count": len(materials), "total": sum(m["copies"] for m in materials),
+        "date": h["ts"][:10], "time": h["ts"][11:16], "note": h.get("note", ""),
+        "applicant_phone": mask_phone(case.applicant.get("phone", "")),
+        "result_name": RESULTS.get(case.result, case.result) if h["type"] == "return" and case.result else "",
+        "received": bool(got), "received_by": roster.name(got["by"]) if got else "",
+        "received_at": got.get("ts", "")[:16].replace("T", " ") if got else "",
+        "received_for": roster.name(got["for"]) if got.get("for") else "",
+    }

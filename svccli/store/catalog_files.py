@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from svccli.core.calendar import Calendar, CalendarYear, Holiday
-from svccli.core.catalog import (FORMS, KINDS, QUICK_LIMITS, RULE_CHOICES, RULE_NUMBERS, Catalog,
+from svccli.core.catalog import (FORMS, KINDS, QUICK_LIMITS, RULE_CHOICES, RULE_FLAGS, RULE_NUMBERS, Catalog,
                                  Department, JointPart, Material, Office, Rules, ServiceItem)
 from svccli.core.problems import Problem
 from svccli.core.roster import ROLES, Post, Roster, Section, Staff, Window
@@ -60,8 +60,9 @@ def _timezone(n: Node) -> str:
 
 
 def _rules(n: Node) -> Rules:
-    n.only(*RULE_CHOICES, *RULE_NUMBERS, "quick_limits")
+    n.only(*RULE_CHOICES, *RULE_FLAGS, *RULE_NUMBERS, "quick_limits")
     values = {k: n.choice(k, choices, default=choices[0]) for k, choices in RULE_CHOICES.items()}
+    values.update({k: n.flag(k, default=d) for k, d in RULE_FLAGS.items()})
     values.update({k: n.integer(k, default=d) for k, d in RULE_NUMBERS.items()})
     quick = n.mapping("quick_limits")
     quick.only(*QUICK_LIMITS)

@@ -156,6 +156,17 @@ class RecordLog:
         except ValueError:
             return str(path)
 
+    def last_number(self, path: Path, prefix: str) -> int:
+        """The highest number N of a case id `prefix`N that the partition's lines name (0 if none):
+        a new case takes the next one, under the lock. A maximum, not a count of intake lines, so a
+        never-confirmed fragment that `svc repair` moves away cannot make a number come round twice."""
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return 0
+        found = re.findall(rb'"case":"' + re.escape(prefix.encode()) + rb'(\d+)"', data)
+        return max(map(int, found), default=0)
+
     def count_in(self, path: Path, marker: bytes) -> int:
         """How many lines of one partition contain marker (used under the lock for case numbers)."""
         try:
@@ -331,39 +342,55 @@ def _open_append(path: Path) -> int:
     return fd
 
 
+BLOCK = 4096  # the tail is read backwards in blocks of this size, growing with what was read
+
+
 def _tail(fd: int) -> tuple[str, bool]:
-    """Hash of the last complete line, and whether the file ends in a torn line."""
-    size = os.fstat(fd).st_size
-    if size == 0:
-        return "", False
-    block = 65536
-    pos = size
-    buf = b""
-    while pos > 0:
-        step = min(block, pos)
+    """The chain's tip (hash of the last line the reader takes as a record), and whether the file
+    ends in a torn line. Lines the reader skips — fragments that a later append left on their own
+    line, blank lines — are skipped here too, so that two crashes in a row never read as tampering."""
+    pos = os.fstat(fd).st_size
+    fragment = b""
+    while pos > 0:  # the bytes after the last newline
+        step = min(max(BLOCK, len(fragment)), pos)
         pos -= step
-        buf = os.pread(fd, step, pos) + buf
-        body = buf if buf.endswith(b"\n") else buf[: buf.rfind(b"\n") + 1]
-        lines = body.rstrip(b"\n")
-        cut = lines.rfind(b"\n")
-        if cut >= 0 or (pos == 0 and lines):
-            last = lines[cut + 1:]
-            if buf.endswith(b"\n"):
-                return line_hash(last), False
-            return _past_fragment(buf[len(body):], line_hash(last)), True
-        if pos == 0:
+        chunk = os.pread(fd, step, pos)
+        cut = chunk.rfind(b"\n")
+        if cut >= 0:
+            fragment = chunk[cut + 1:] + fragment
+            pos += cut + 1
             break
-    if buf.endswith(b"\n"):
-        return "", False
-    return _past_fragment(buf[buf.rfind(b"\n") + 1:], ""), True
+        fragment = chunk + fragment
+    prev = ""
+    for line in _lines_backwards(fd, pos):
+        if parse_line(line, "")[0] is not None:
+            prev = line_hash(line)
+            break
+    if not fragment:
+        return prev, False
+    return _past_fragment(fragment, prev), True
+
+
+def _lines_backwards(fd: int, end: int):
+    """The complete lines of the file up to `end` (just past a newline, or 0), the last first."""
+    pos, rest = end, b""  # rest: from pos up to the lines not yet given, its first line maybe partial
+    while pos > 0:
+        step = min(max(BLOCK, len(rest)), pos)
+        pos -= step
+        parts = (os.pread(fd, step, pos) + rest).split(b"\n")
+        parts.pop()  # "" after the final newline
+        yield from reversed(parts[1:])
+        rest = parts[0] + b"\n"
+    if rest:
+        yield rest[:-1]
 
 
 def _past_fragment(fragment: bytes, prev: str) -> str:
-    """The chain's tip after a torn last line. A fragment that is a whole valid record, cut short only
-    of its newline, becomes a complete line once the newline is written, and the reader will take it
+    """The chain's tip after a torn last line. A fragment that is a whole record, cut short only of
+    its newline, becomes a complete line once the newline is written, and the reader will take it
     as part of the chain; any other fragment stays a bad line that the chain skips."""
-    event, message = parse_line(fragment, prev)
-    return line_hash(fragment) if event is not None and not message else prev
+    event, _ = parse_line(fragment, prev)
+    return line_hash(fragment) if event is not None else prev
 
 
 def _write_all(fd: int, data: bytes) -> None:

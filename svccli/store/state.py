@@ -15,16 +15,19 @@ import gc
 import os
 import pickle
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from svccli import __version__
-from svccli.core.cases import Fold, Folded
+from svccli.core.cases import Case, Fold, Folded
 from svccli.core.events import sort_key
 from svccli.core.problems import Problem
 from svccli.store.log import Line, RecordLog, line_hash, read_file
 
 FORMAT = 1
+# A cached fold is reused only by the same version with the same Case fields: a field added to Case
+# (issue 5's custody fields, say) rebuilds the state instead of reading cases that lack it.
+RECORDS_STAMP = (FORMAT, __version__, tuple(f.name for f in fields(Case)))
 
 
 @dataclass
@@ -76,7 +79,7 @@ def records(log: RecordLog) -> tuple[Folded, list[Problem]]:
     found; hard problems are returned and nothing is cached until they are mended."""
     listing = {p.relative_to(log.home).as_posix(): p for p in log.files()}
     cached = _load(log.home, "records")
-    state = cached[1] if cached and cached[0] == (FORMAT, __version__) else None
+    state = cached[1] if cached and cached[0] == RECORDS_STAMP else None
     if state is not None:
         if _unchanged(state, listing):
             return state.fold.result(), list(state.problems)
@@ -125,7 +128,7 @@ def _incremental(log: RecordLog, state: RecordState, listing: dict[str, Path]):
         fold.apply(ln.event, ln.path, ln.line)
     state.files = marks
     state.problems = [p for p in state.problems if not p.torn] + problems + fold.take_problems()
-    _save(log.home, "records", ((FORMAT, __version__), state))
+    _save(log.home, "records", (RECORDS_STAMP, state))
     return fold.result(), list(state.problems)
 
 
@@ -190,7 +193,7 @@ def _fold_all(log: RecordLog, listing: dict[str, Path]) -> tuple[Folded, list[Pr
     problems += state.fold.take_problems()
     state.problems = [p for p in problems if p.torn or p.soft or p.warning]
     if len(state.problems) == len(problems):
-        _save(log.home, "records", ((FORMAT, __version__), state))
+        _save(log.home, "records", (RECORDS_STAMP, state))
     return state.fold.result(), problems
 
 

@@ -237,7 +237,7 @@ class Node:
 def _line_of(data, fallback: int) -> int:
     try:
         return data.lc.line + 1
-    except AttributeError:
+    except (AttributeError, TypeError):  # no position; a bare `=` (a TaggedScalar) has lc.line None
         return fallback
 
 

@@ -1,0 +1,131 @@
+"""Keeping the record log sound: `svc repair`, `svc verify`, `svc audit reveals`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import os
+from pathlib import Path
+
+import click
+
+from svccli.cli.context import App, pass_app, warn
+from svccli.cli.params import DAY
+from svccli.errors import DATA, SvcError, UsageError
+from svccli.render.output import emit, output_options
+from svccli.store.repair import against, heads, repair as repair_log
+
+HEAD_COLUMNS = [("path", "记录文件"), ("lines", "行数"), ("head", "末行哈希"), ("problems", "问题数")]
+REVEAL_COLUMNS = [("when", "时间"), ("by", "人员编号"), ("name", "姓名"), ("what", "查看内容"), ("reason", "理由")]
+
+
+def _who(app: App) -> str:
+    """Who ran a repair, for the quarantine note: the staff id when given, else the OS login."""
+    chosen = app.as_option or os.environ.get("SVC_STAFF")
+    if chosen:
+        return chosen
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
+
+
+@click.command()
+@click.option("--dry-run", is_flag=True, help="只列出会移走的行，不改动文件。")
+@pass_app
+def repair(app: App, dry_run: bool) -> None:
+    """把写入中断留下的残行（不是 JSON 的行）移入记录文件旁的隔离文件 *.jsonl.quarantine。
+
+    \b
+    在记录锁下进行；每个移走的行在隔离文件中留一条说明（时间、位置、原因、原始字节），
+    然后原子地改写记录文件（临时文件、fsync、改名、目录 fsync）。不删除任何内容。
+    能解析但哈希链断裂或缺字段的行不移动：它们可能是改动的证据，由 svc check 继续报告。
+    无事可做时不输出，退出 0。
+    """
+    home = app.home
+    done = repair_log(home.log, app.now.isoformat(), _who(app), dry_run=dry_run)
+    verb = "将移入" if dry_run else "已移入"
+    for m in done.moved:
+        click.echo(f"{m.path}:{m.line}: {verb}隔离文件 {Path(m.path).name}.quarantine（{m.reason}，{m.size} 字节）",
+                   err=True)
+    for path, line in done.completed:
+        click.echo(f"{path}:{line}: {'将补上' if dry_run else '已补上'}行尾换行（完整的记录，仅缺换行）", err=True)
+    if done.kept:
+        click.echo(f"另有 {len(done.kept)} 处记录问题不是残行，repair 不处理（可能是改动的证据，保留原样）：", err=True)
+        for p in done.kept[:20]:
+            click.echo(f"  {p}", err=True)
+        if len(done.kept) > 20:
+            click.echo("  ……svc check 列出全部", err=True)
+
+
+@click.command()
+@click.option("--heads", "show_heads", is_flag=True,
+              help="列出每个记录文件的路径、行数和末行哈希（供对外公布，日后核对）。")
+@click.option("--against", "posted", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="与此前公布的 `svc verify --heads --format json` 输出核对：公布时的末行仍须在原位、哈希不变。")
+@output_options
+@pass_app
+def verify(app: App, show_heads: bool, posted: Path | None, fmt: str, encoding: str) -> None:
+    """核验每个记录文件的哈希链：被改动、删除或调换的行以 “文件:行” 报告。有问题退出 1。"""
+    log = app.home.log
+    rows, problems = heads(log)
+    if posted is not None:
+        problems += against(log, _posted(posted))
+    if show_heads:
+        emit(rows, HEAD_COLUMNS, fmt, encoding, empty="没有记录文件")
+    for p in problems:
+        click.echo(str(p), err=True)
+    if problems:
+        raise SvcError(f"发现 {len(problems)} 个问题", DATA)
+    if not show_heads:
+        click.echo(f"已核验 {len(rows)} 个记录文件、{sum(r['lines'] for r in rows)} 行：哈希链完整"
+                   + ("，与公布的末行哈希相符" if posted is not None else ""), err=True)
+
+
+def _posted(path: Path) -> list[dict]:
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(rows, list):
+            raise ValueError("应为 JSON 数组")
+        for row in rows:
+            if not (isinstance(row, dict) and isinstance(row.get("path"), str) and isinstance(row.get("lines"), int)
+                    and isinstance(row.get("head"), str)):
+                raise ValueError("每项应有 path、lines、head")
+            if not row["path"].startswith("records/") or ".." in Path(row["path"]).parts:
+                raise ValueError(f"路径 {row['path'][:80]} 不在 records/ 下")
+        return rows
+    except (ValueError, UnicodeDecodeError) as e:
+        raise UsageError(f"--against：{path} 不是 `svc verify --heads --format json` 的输出（{e}）") from None
+
+
+@click.group()
+def audit() -> None:
+    """审计：查看完整个人信息的记录。"""
+
+
+@audit.command("reveals")
+@click.option("--since", type=DAY, help="只列出该日及以后的查看记录。")
+@output_options
+@pass_app
+def reveals(app: App, since: dt.date | None, fmt: str, encoding: str) -> None:
+    """列出每一次查看完整个人信息（--reveal）：时间、人员、查看内容、理由。"""
+    home = app.home
+    lines, problems = home.log.read()
+    bad = [p for p in problems if not p.warning]
+    if bad:
+        warn(f"记录文件有 {len(bad)} 个问题（svc check 列出全部）；以下只列出可读的记录")
+    cutoff = app.as_of.isoformat() if app.as_of else None
+    rows = []
+    for ln in sorted((ln for ln in lines if ln.event.get("type") == "reveal"), key=lambda ln: ln.event["ts"]):
+        e = ln.event
+        day = e["ts"][:10]
+        if (since and day < since.isoformat()) or (cutoff and day > cutoff):
+            continue
+        rows.append({"id": e["id"], "ts": e["ts"], "when": e["ts"][:16].replace("T", " "), "by": e["by"],
+                     "name": home.roster.name(e["by"]), "what": str(e.get("what", "")),
+                     "reason": str(e.get("reason", "")), "where": f"{ln.path}:{ln.line}"})
+    emit(rows, REVEAL_COLUMNS, fmt, encoding, empty="没有查看完整个人信息的记录")
+
+
+COMMANDS = [repair, verify, audit]
