@@ -179,7 +179,7 @@ class Year:
         if limit and rng.random() < 0.02:
             self.event(clone, self.later(clock, 1), chief, "extend", case, days=5, reason="情况复杂需进一步核查",
                        basis="《行政许可法》第四十二条", opinion="", approved_by="", late=False, old_due="")
-        if decided.year > YEAR or (decided >= self.days[-15] and rng.random() < 0.5):
+        if decided > self.days[-1]:
             return  # still open at the year's end
         if rng.random() < 0.01:
             self.event(clone, decided, clerk, "withdraw", case, reason="申请人撤回")

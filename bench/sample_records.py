@@ -87,7 +87,7 @@ def main() -> None:
     # 文广（W04 clone）: an entertainment venue licence paused for inspection, still paused
     c = intake("WG-002", "桐乡市星光娱乐有限公司", "13858306677", "M01", "M02", "M03", "M04", "M05", "M06",
                today="2026-11-04T10:00", staff="S009", clone="W04")
-    svc("suspend", c, "--reason", "inspection", "--expected", "消防及噪声检测约 10 个工作日", today="2026-11-06T09:00",
+    svc("suspend", c, "--reason", "inspection", "--expected", "消防及噪声检测约 10 个工作日", today="2026-11-05T09:00",
         staff="S011", clone="W04")
 
     # 文广: accepted, extended on time, still open

@@ -96,8 +96,8 @@ def suspend(app: App, case_id: str, reason: str, expected: str | None, note: str
     _, case = find_case(app, case_id)
     require(case, ("accepted",), "暂停计时")
     d = due(case, service_of(app, case), app.home.catalog.office.rules, app.home.calendar, app.today)
-    if app.today > d.due:
-        raise DataError(f"案件 {case.id} 已于 {d.due} 到期，不能再暂停计时")
+    if app.today >= d.due:  # the due day is counted in full: a pause from it would move nothing
+        raise DataError(f"案件 {case.id} 的办结期限是 {d.due}，到期当日及以后不能再暂停计时；需要更多时间请办理延期（svc extend）")
     record(app, [{"type": "suspend", "case": case.id, "reason": reason, "expected": expected or "", "note": note or ""}])
     click.echo(f"案件 {case.id} 已暂停计时（{PAUSE_REASONS[reason]}）；恢复时运行 svc resume {case.id}", err=True)
 

@@ -7,6 +7,7 @@ December (DOMAIN.md "The official calendar"). A date before the first calendar y
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -57,6 +58,7 @@ class Calendar:
     years: dict[int, CalendarYear]
     _off: dict[dt.date, str] = field(default_factory=dict, compare=False, repr=False)
     _adjusted: dict[dt.date, str] = field(default_factory=dict, compare=False, repr=False)
+    _ords: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self):
         for y in self.years.values():
@@ -84,19 +86,40 @@ class Calendar:
         return DayInfo(day, True, "workday", "", provisional)
 
     def is_workday(self, day: dt.date) -> bool:
-        return self.info(day).working
+        self._check(day)
+        return day in self._adjusted or (day.weekday() < 5 and day not in self._off)
+
+    def _check(self, day: dt.date) -> None:
+        first = self.first_year
+        if first is None or day.year < first:
+            raise CalendarError(f"{day.isoformat()} 早于日历的第一年（{first or '无日历文件'}），无法计算工作日")
+
+    def _working_ordinals(self, until_year: int) -> list[int]:
+        """Every working day's ordinal from the first calendar year to the end of `until_year`
+        (later years provisional), sorted: counting becomes two binary searches."""
+        cached = self._ords.get("list")
+        if cached is None or self._ords["until"] < until_year:
+            first = dt.date(self.first_year, 1, 1).toordinal()
+            last = dt.date(until_year, 12, 31).toordinal()
+            cached = [o for o in range(first, last + 1) if self.is_workday(dt.date.fromordinal(o))]
+            self._ords.update(list=cached, until=until_year)
+        return cached
+
+    def _span(self, *days: dt.date) -> list[int]:
+        return self._working_ordinals(max(max(d.year for d in days) + 1, max(self.years)))
 
     def add_workdays(self, start: dt.date, n: int) -> dt.date:
         """The n-th working day after `start` (start itself not counted); n == 0 gives start."""
         if n < 0:
             raise ValueError("n must not be negative")
-        day = start
-        self.info(day)  # fail early for a date before the calendar
-        while n > 0:
-            day += ONE_DAY
-            if self.is_workday(day):
-                n -= 1
-        return day
+        self._check(start)
+        if n == 0:
+            return start
+        ords = self._span(start)
+        i = bisect.bisect_right(ords, start.toordinal()) + n - 1
+        while i >= len(ords):  # beyond the years listed so far: extend (provisionally) and retry
+            ords = self._working_ordinals(self._ords["until"] + 2)
+        return dt.date.fromordinal(ords[i])
 
     def workdays_between(self, start: dt.date, end: dt.date) -> int:
         """Working days in (start, end]: add_workdays(start, workdays_between(start, end)) <= end."""
@@ -105,12 +128,9 @@ class Calendar:
         return self._count(start, end)
 
     def _count(self, start: dt.date, end: dt.date) -> int:
-        self.info(start)
-        n, day = 0, start
-        while day < end:
-            day += ONE_DAY
-            n += self.is_workday(day)
-        return n
+        self._check(start)
+        ords = self._span(end)
+        return bisect.bisect_right(ords, end.toordinal()) - bisect.bisect_right(ords, start.toordinal())
 
     def next_workday(self, day: dt.date) -> dt.date:
         """The day itself when it is a working day, else the next one."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import secrets
 import tempfile
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -79,10 +80,14 @@ def records(log: RecordLog) -> tuple[Folded, list[Problem]]:
     found; hard problems are returned and nothing is cached until they are mended."""
     listing = {p.relative_to(log.home).as_posix(): p for p in log.files()}
     cached = _load(log.home, "records")
-    state = cached[1] if cached and cached[0] == RECORDS_STAMP else None
+    state = cached[2] if cached and cached[0] == RECORDS_STAMP else None
     if state is not None:
-        if _unchanged(state, listing):
+        if _unchanged(state, listing):  # the closed cases are not even loaded
             return state.fold.result(), list(state.problems)
+        closed = _load(log.home, "closed")
+        if closed is None or closed[0] != cached[1]:  # a pair not written together: rebuild
+            return _rebuild(log, listing)
+        state.fold.closed = closed[1]
         updated = _incremental(log, state, listing)
         if updated is not None:
             return updated
@@ -128,7 +133,7 @@ def _incremental(log: RecordLog, state: RecordState, listing: dict[str, Path]):
         fold.apply(ln.event, ln.path, ln.line)
     state.files = marks
     state.problems = [p for p in state.problems if not p.torn] + problems + fold.take_problems()
-    _save(log.home, "records", (RECORDS_STAMP, state))
+    _save_records(log.home, state)
     return fold.result(), list(state.problems)
 
 
@@ -193,12 +198,23 @@ def _fold_all(log: RecordLog, listing: dict[str, Path]) -> tuple[Folded, list[Pr
     problems += state.fold.take_problems()
     state.problems = [p for p in problems if p.torn or p.soft or p.warning]
     if len(state.problems) == len(problems):
-        _save(log.home, "records", (RECORDS_STAMP, state))
+        _save_records(log.home, state)
     return state.fold.result(), problems
 
 
 def _in_order(lines: list[Line]) -> bool:
     return all(a.event["ts"] < b.event["ts"] for a, b in zip(lines, lines[1:]))
+
+
+def _save_records(home: Path, state: RecordState) -> None:
+    """Open cases and closed ones in two files sharing a token: the daily check loads the first only."""
+    token = secrets.token_hex(8)
+    closed, state.fold.closed = state.fold.closed, {}
+    try:
+        _save(home, "closed", (token, closed))
+        _save(home, "records", (RECORDS_STAMP, token, state))
+    finally:
+        state.fold.closed = closed
 
 
 # -- files -----------------------------------------------------------------------------------------
@@ -209,11 +225,14 @@ def _cache_path(home: Path, name: str) -> Path:
 
 def _load(home: Path, name: str):
     """The cached value, or None when missing, unreadable, corrupt or half written."""
+    gc.disable()  # unpickling builds many objects and no cycles: the collector would only slow it
     try:
         with open(_cache_path(home, name), "rb") as f:
             return pickle.load(f)
     except Exception:  # noqa: BLE001 — a broken cache is never an error: it is rebuilt
         return None
+    finally:
+        gc.enable()
 
 
 def _save(home: Path, name: str, value) -> None:
