@@ -62,7 +62,7 @@ def due(case: Case, item: ServiceItem, rules: Rules, calendar: Calendar, today: 
     end = add_days(calendar, case.clock_from, item.committed_limit + extended, unit)
     paused = 0
     for p in sorted(case.pauses, key=lambda p: p.start):
-        if p.start >= end:  # paused once the count was complete: it moves nothing
+        if p.start >= end:  # paused once the count was complete (svc suspend refuses it): moves nothing
             continue
         n = max(0, days_between(calendar, p.start, p.end or max(today, p.start), unit))
         paused += n
