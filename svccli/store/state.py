@@ -88,7 +88,7 @@ def records(log: RecordLog) -> tuple[Folded, list[Problem]]:
         if closed is None or closed[0] != cached[1]:  # a pair not written together: rebuild
             return _rebuild(log, listing)
         state.fold.closed = closed[1]
-        updated = _incremental(log, state, listing)
+        updated = _incremental(log, state, listing, cached[1])
         if updated is not None:
             return updated
     return _rebuild(log, listing)
@@ -104,7 +104,7 @@ def _unchanged(state: RecordState, listing: dict[str, Path]) -> bool:
     return True
 
 
-def _incremental(log: RecordLog, state: RecordState, listing: dict[str, Path]):
+def _incremental(log: RecordLog, state: RecordState, listing: dict[str, Path], token: str):
     if not state.files.keys() <= listing.keys():
         return None  # a file went away: rebuild
     new_lines: list[Line] = []
@@ -125,6 +125,7 @@ def _incremental(log: RecordLog, state: RecordState, listing: dict[str, Path]):
     if any(not (p.torn or p.soft or p.warning) for p in problems):
         return state.fold.result(), state.problems + problems
     fold = state.fold
+    closed_before = len(fold.closed)
     for ln in sorted(new_lines, key=lambda ln: sort_key(ln.event, ln.path, ln.line)):
         case_id = ln.event.get("case")
         case = fold.cases.get(case_id) if case_id else None
@@ -133,7 +134,7 @@ def _incremental(log: RecordLog, state: RecordState, listing: dict[str, Path]):
         fold.apply(ln.event, ln.path, ln.line)
     state.files = marks
     state.problems = [p for p in state.problems if not p.torn] + problems + fold.take_problems()
-    _save_records(log.home, state)
+    _save_records(log.home, state, token if len(fold.closed) == closed_before else None)
     return fold.result(), list(state.problems)
 
 
@@ -206,12 +207,14 @@ def _in_order(lines: list[Line]) -> bool:
     return all(a.event["ts"] < b.event["ts"] for a, b in zip(lines, lines[1:]))
 
 
-def _save_records(home: Path, state: RecordState) -> None:
-    """Open cases and closed ones in two files sharing a token: the daily check loads the first only."""
-    token = secrets.token_hex(8)
+def _save_records(home: Path, state: RecordState, token: str | None = None) -> None:
+    """Open cases and closed ones in two files sharing a token: the daily check loads the first only.
+    Given the token of an unchanged closed file, only the open cases are written again."""
     closed, state.fold.closed = state.fold.closed, {}
     try:
-        _save(home, "closed", (token, closed))
+        if token is None:
+            token = secrets.token_hex(8)
+            _save(home, "closed", (token, closed))
         _save(home, "records", (RECORDS_STAMP, token, state))
     finally:
         state.fold.closed = closed
