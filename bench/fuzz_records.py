@@ -19,7 +19,6 @@ a broken chain; after `repair`'s plan the file reads with no torn or unparsable 
 
 from __future__ import annotations
 
-import atexit
 import collections
 import hashlib
 import os
@@ -42,7 +41,6 @@ with atheris.instrument_imports(include=["svccli"]):
 
 SHOWN = "records/F01/2026-11/2026-11-20.jsonl"
 found: collections.Counter = collections.Counter()
-runs = collections.Counter()
 
 
 class PropertyFailed(AssertionError):
@@ -67,13 +65,29 @@ def _finding(kind: str, data: bytes) -> None:
 
 # -- the record reader ------------------------------------------------------------------------------
 
-TMP = Path(tempfile.mkdtemp(prefix="svc-fuzz-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None))
-atexit.register(shutil.rmtree, TMP, True)
+def _scratch() -> Path:
+    """A scratch folder per process (in memory where possible). libFuzzer ends the process without
+    running atexit handlers, so each run removes the folders of runs that are no longer alive."""
+    base = Path("/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()) / "svc-fuzz"
+    base.mkdir(exist_ok=True)
+    for old in base.iterdir():
+        try:
+            os.kill(int(old.name), 0)
+        except ProcessLookupError:
+            shutil.rmtree(old, ignore_errors=True)
+        except (ValueError, PermissionError):
+            pass
+    folder = base / str(os.getpid())
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    return folder
+
+
+TMP = _scratch()
 EVENT = {"v": 1, "id": "0123456789abcdef", "ts": "2026-11-20T09:00:00+08:00", "by": "S001", "type": "inquiry"}
 
 
 def check_records(data: bytes) -> None:
-    runs["records"] += 1
     try:
         lines, problems = record_log.read_file(data, SHOWN)
         count = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
@@ -124,7 +138,6 @@ ORIGINAL = {t: (HOME / t).read_bytes() for t in TARGETS}
 
 
 def check_catalog(data: bytes) -> None:
-    runs["catalog"] += 1
     fdp = atheris.FuzzedDataProvider(data)
     target = TARGETS[fdp.ConsumeIntInRange(0, len(TARGETS) - 1)]
     mode = fdp.ConsumeIntInRange(0, 2)
@@ -152,12 +165,6 @@ def check_catalog(data: bytes) -> None:
         (HOME / target).write_bytes(ORIGINAL[target])
 
 
-def _summary() -> None:
-    total = sum(found.values())
-    print(f"\nsvc fuzz: {dict(runs)} executions; {total} exception(s) outside the declared types"
-          + "".join(f"\n  {n} × {k}" for k, n in found.most_common()), file=sys.stderr)
-
-
 def main() -> None:
     if len(sys.argv) < 2 or sys.argv[1] not in ("records", "catalog"):
         sys.exit(__doc__)
@@ -171,7 +178,6 @@ def main() -> None:
         for n, t in enumerate(TARGETS):
             (seeds / f"{n}").write_bytes(bytes([n, 0]) + ORIGINAL[t])
     args = sys.argv + ([str(seeds)] if not any(not a.startswith("-") for a in sys.argv[1:]) else [])
-    atexit.register(_summary)
     atheris.Setup(args, check_records if which == "records" else check_catalog)
     atheris.Fuzz()
 

@@ -41,6 +41,17 @@ def inquiry(**extra) -> dict:
             "authority": "", "contact": "", "first_contact": "S001", **extra}
 
 
+def largest_sample_file() -> Path:
+    """The sample office's largest record file (several lines, CJK text)."""
+    return max(REPO.glob("records/*/*/*.jsonl"), key=lambda p: (p.stat().st_size, p.as_posix()))
+
+
+def edited(line: bytes) -> bytes:
+    """The same record with one character of its event id changed: still valid JSON."""
+    at = line.index(b'"id":"') + 6
+    return line[:at] + (b"0" if line[at:at + 1] != b"0" else b"1") + line[at + 1:]
+
+
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
@@ -278,9 +289,10 @@ def test_cut_at_every_byte_offset_is_detected_and_keeps_what_came_before(office:
     """A real file of the sample office (CJK text, so some cuts fall inside a character). A cut inside
     a line is a torn line at that line; a cut at a line boundary leaves a valid shorter file, which
     the posted head (svc verify --heads / --against) catches."""
-    source = REPO / "records/W04/2026-11/2026-11-12.jsonl"
+    source = largest_sample_file()
     data = source.read_bytes()
-    shown = "records/W04/2026-11/2026-11-12.jsonl"
+    shown = source.relative_to(REPO).as_posix()
+    clone, day = source.parent.parent.name, source.stem
     full_lines, problems = read_file(data, shown)
     assert problems == [] and len(full_lines) >= 4
     ends = [i + 1 for i, b in enumerate(data) if b == 0x0A]
@@ -303,13 +315,18 @@ def test_cut_at_every_byte_offset_is_detected_and_keeps_what_came_before(office:
             assert [(p.line, p.torn) for p in problems] == [(whole + 1, True)], cut
 
         # on disk: the reader agrees, the next append starts on a fresh line, repair leaves a clean chain
-        if cut % 7 == 0 or cut in ends or cut - 1 in ends:
+        if cut % 7 == 0 or cut in ends or cut - 1 in ends or cut + 1 in ends:
             target.write_bytes(piece)
-            log.append([inquiry(cut=cut)], "2026-11-12", "W04")
+            log.append([inquiry(cut=cut)], day, clone)
             got, problems = log.read()
             assert [ln.event for ln in got[:whole]] == [ln.event for ln in full_lines[:whole]]
-            assert got[-1].event["cut"] == cut and got[-1].event["prev"] == (
-                line_hash(data.split(b"\n")[whole - 1]) if whole else "")
+            rows = data.split(b"\n")
+            if cut + 1 in ends:  # only the newline was cut: the writer completes that line and chains on
+                assert [ln.event for ln in got[:-1]] == [ln.event for ln in full_lines[:whole + 1]]
+                expected = line_hash(rows[whole])
+            else:
+                expected = line_hash(rows[whole - 1]) if whole else ""
+            assert got[-1].event["cut"] == cut and got[-1].event["prev"] == expected, cut
             assert all("不是有效的 JSON" in p.message for p in problems) and len(problems) <= 1
     # the cut the heads catch, through the command
     posted = office.path / "heads.json"
@@ -408,9 +425,9 @@ def test_check_names_reordered_lines(office: Office):
 
 
 def test_check_names_an_edit_of_a_real_sample_file(sample: Office):
-    path = sample.path / "records/W04/2026-11/2026-11-12.jsonl"
+    path = sample.path / largest_sample_file().relative_to(REPO)
     rows = path.read_bytes().split(b"\n")
-    rows[0] = rows[0].replace("演出内容需专家审核".encode(), "演出内容无需审核".encode())
+    rows[0] = edited(rows[0])
     path.write_bytes(b"\n".join(rows))
     verify = sample.run("verify")
     assert verify.exit_code == 1 and f"{rel(sample, path)}:2: " in verify.stderr and "哈希链断裂" in verify.stderr
@@ -431,12 +448,13 @@ def test_verify_heads_is_stable_and_moves_with_an_append(sample: Office):
     assert table.exit_code == 0 and rows[0]["head"] in table.stdout and "末行哈希" in table.stdout
     assert sample.run("verify", "--heads", "--format", "csv").stdout_bytes.count(b"\r\n") == len(rows) + 1
 
-    RecordLog(sample.path).append([inquiry()], "2026-11-20", "W01")
+    target = rows[len(rows) // 2]["path"]
+    RecordLog(sample.path).append([inquiry()], Path(target).stem, Path(target).parent.parent.name)
     after = json.loads(sample.run("verify", "--heads", "--format", "json").stdout)
     changed = [(a, b) for a, b in zip(rows, after) if a != b]
     assert len(after) == len(rows) and len(changed) == 1
     old, new = changed[0]
-    assert new["path"] == old["path"] == "records/W01/2026-11/2026-11-20.jsonl"
+    assert new["path"] == old["path"] == target
     assert new["lines"] == old["lines"] + 1 and new["head"] != old["head"]
 
 
@@ -448,10 +466,10 @@ def test_verify_against_posted_heads(sample: Office):
     assert ok.exit_code == 0 and "与公布的末行哈希相符" in ok.stderr
 
     # an edit of a file's last line breaks no chain, but the posted head catches it
-    path = sample.path / "records/W01/2026-11/2026-11-23.jsonl"
+    path = sample.path / largest_sample_file().relative_to(REPO)
     rows = path.read_bytes().split(b"\n")
     assert sample.run("check").exit_code == 0
-    rows[-2] = rows[-2].replace(b'"ts":"2026-11-23T', b'"ts":"2026-11-24T')
+    rows[-2] = edited(rows[-2])
     path.write_bytes(b"\n".join(rows))
     assert sample.run("verify").exit_code == 0  # the chain alone cannot see it
     bad = sample.run("verify", "--against", str(posted))
