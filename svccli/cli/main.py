@@ -27,7 +27,8 @@ WHERE = {"check": "check_cmd", "catalog": "catalog_cmd", "calendar": "calendar_c
          "notify": "deadline_cmd", "due": "deadline_cmd", "cases": "cases_cmd", "show": "cases_cmd",
          "print": "cases_cmd", "handover": "handover_cmd", "return": "handover_cmd", "receive": "handover_cmd",
          "handovers": "handover_cmd", "review": "handover_cmd", "approve": "handover_cmd", "part": "handover_cmd",
-         "forward": "handover_cmd", "answer": "handover_cmd", "holders": "handover_cmd"}
+         "forward": "handover_cmd", "answer": "handover_cmd", "holders": "handover_cmd", "repair": "admin_cmd",
+         "verify": "admin_cmd", "audit": "admin_cmd"}
 
 
 def _commands(module: str) -> dict[str, click.Command]:

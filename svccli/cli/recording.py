@@ -16,7 +16,6 @@ from svccli.render.documents import render
 from svccli.render.views import DOCUMENTS, case_view
 
 
-NEW_CASE_MARK = b'"type":"intake"'
 
 
 def record(app: App, events: list[dict] | Callable[[str], list[dict]]) -> list[dict]:

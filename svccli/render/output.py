@@ -44,7 +44,10 @@ def emit(rows: Sequence[dict], columns: Sequence[tuple[str, str]], fmt: str, enc
     data = render(rows, columns, fmt, encoding)
     if not rows and fmt == "table" and empty:
         click.echo(empty, err=True)
-    click.get_binary_stream("stdout").write(data)
+    out = click.get_text_stream("stdout")
+    out.flush()
+    out.buffer.write(data)  # bytes as rendered: a BOM and CRLF for CSV, GB18030 when asked
+    out.buffer.flush()
 
 
 def to_table(rows: Iterable[dict], columns: Sequence[tuple[str, str]]) -> str:

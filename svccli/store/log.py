@@ -167,14 +167,6 @@ class RecordLog:
         found = re.findall(rb'"case":"' + re.escape(prefix.encode()) + rb'(\d+)"', data)
         return max(map(int, found), default=0)
 
-    def count_in(self, path: Path, marker: bytes) -> int:
-        """How many lines of one partition contain marker (used under the lock for case numbers)."""
-        try:
-            return path.read_bytes().count(marker)
-        except FileNotFoundError:
-            return 0
-
-    # -- reading ----------------------------------------------------------------------------
     def files(self) -> list[Path]:
         if not self.root.is_dir():
             return []
