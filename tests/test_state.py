@@ -3,6 +3,7 @@ cached answer equals the answer computed afresh from the records and the catalog
 
 from __future__ import annotations
 
+import pickle
 import shutil
 
 import pytest
@@ -90,8 +91,10 @@ def test_cache_after_backdated_event_in_an_older_file(busy):
 def test_cache_when_corrupt_or_half_written(busy):
     cache = busy.path / ".svc" / "cache" / "records.pickle"
     good = cache.read_bytes()
-    for broken in (b"", good[: len(good) // 2], b"not a pickle", good[:10] + b"\x00" * 50):
+    for broken in (b"", good[: len(good) // 2], b"not a pickle", good[:10] + b"\x00" * 50,
+                   pickle.dumps(12345), pickle.dumps((1, 2, 3)), pickle.dumps(("other code", "x", None))):
         cache.write_bytes(broken)
+        (cache.parent / "catalog.pickle").write_bytes(broken)  # a catalogue pickled by other code too
         assert answers(busy) == fresh(busy)
 
 

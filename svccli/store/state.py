@@ -12,6 +12,7 @@ records. The catalogue is re-parsed whenever any YAML file under catalog/ change
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import pickle
 import secrets
@@ -28,7 +29,21 @@ from svccli.store.log import Line, RecordLog, line_hash, read_file
 FORMAT = 1
 # A cached fold is reused only by the same version with the same Case fields: a field added to Case
 # (issue 5's custody fields, say) rebuilds the state instead of reading cases that lack it.
-RECORDS_STAMP = (FORMAT, __version__, tuple(f.name for f in fields(Case)))
+
+
+def _code_stamp() -> str:
+    """Which svccli wrote a cache: its version and every source file's size and time, so an
+    upgrade, an edit or a checkout of the code never meets state pickled by other code."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.blake2b(__version__.encode(), digest_size=12)
+    for path in sorted(root.rglob("*.py")):
+        st = path.stat()
+        digest.update(f"{path.relative_to(root)}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return digest.hexdigest()
+
+
+CODE = _code_stamp()
+RECORDS_STAMP = (FORMAT, CODE, tuple(f.name for f in fields(Case)))
 
 
 @dataclass
@@ -62,9 +77,9 @@ def catalog_key(home: Path) -> list[tuple[str, int, int]]:
 def load_home_cached(path: Path):
     from svccli.store.home import load_home
 
-    key = (FORMAT, __version__, catalog_key(path))
+    key = (FORMAT, CODE, catalog_key(path))
     cached = _load(path, "catalog")
-    if cached and cached[0] == key:
+    if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == key:
         home = cached[1]
         home.path = path
         return home
@@ -80,12 +95,13 @@ def records(log: RecordLog) -> tuple[Folded, list[Problem]]:
     found; hard problems are returned and nothing is cached until they are mended."""
     listing = {p.relative_to(log.home).as_posix(): p for p in log.files()}
     cached = _load(log.home, "records")
-    state = cached[2] if cached and cached[0] == RECORDS_STAMP else None
+    fits = isinstance(cached, tuple) and len(cached) == 3 and cached[0] == RECORDS_STAMP
+    state = cached[2] if fits and isinstance(cached[2], RecordState) else None
     if state is not None:
         if _unchanged(state, listing):  # the closed cases are not even loaded
             return state.fold.result(), list(state.problems)
         closed = _load(log.home, "closed")
-        if closed is None or closed[0] != cached[1]:  # a pair not written together: rebuild
+        if not (isinstance(closed, tuple) and len(closed) == 2 and closed[0] == cached[1]):  # not written together
             return _rebuild(log, listing)
         state.fold.closed = closed[1]
         updated = _incremental(log, state, listing, cached[1])
