@@ -48,25 +48,27 @@ def single_decision(home: Path) -> None:
     path.write_text(text.replace("  review_and_check: true", "  review_and_check: false"), encoding="utf-8")
 
 
-@pytest.fixture
-def office(tmp_path: Path) -> Office:
-    """The sample office's catalogue and templates, with no records; 一审一核 off (see single_decision)."""
-    home = tmp_path / "office"
+def new_office(home: Path, review: bool = False) -> Office:
+    """The sample office's catalogue and templates at `home`, with no records; 一审一核 on only
+    when asked (see single_decision)."""
     shutil.copytree(REPO / "catalog", home / "catalog")
     shutil.copytree(REPO / "templates", home / "templates")
     (home / "records").mkdir()
-    single_decision(home)
+    if not review:
+        single_decision(home)
     return Office(home)
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> Office:
+    """The sample office with no records, 一审一核 off."""
+    return new_office(tmp_path / "office")
 
 
 @pytest.fixture
 def reviewing(tmp_path: Path) -> Office:
     """The sample office's catalogue as it is (一审一核 on), with no records."""
-    home = tmp_path / "reviewing"
-    shutil.copytree(REPO / "catalog", home / "catalog")
-    shutil.copytree(REPO / "templates", home / "templates")
-    (home / "records").mkdir()
-    return Office(home)
+    return new_office(tmp_path / "reviewing", review=True)
 
 
 @pytest.fixture

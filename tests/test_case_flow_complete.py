@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import shutil
 import subprocess
 from dataclasses import replace
 
@@ -21,7 +20,7 @@ from svccli.core.deadlines import due
 from svccli.core.explain import ledger
 from svccli.store.home import load_home
 
-from conftest import REPO, Office, single_decision
+from conftest import REPO, Office, new_office
 
 D = dt.date.fromisoformat
 HOME = load_home(REPO)
@@ -58,12 +57,7 @@ def snapshot(office) -> list[bytes]:
 
 
 def fresh_office(root) -> Office:
-    home = root / "office"
-    shutil.copytree(REPO / "catalog", home / "catalog")
-    shutil.copytree(REPO / "templates", home / "templates")
-    (home / "records").mkdir()
-    single_decision(home)
-    return Office(home)
+    return new_office(root / "office")
 
 
 def git(path, *args):
