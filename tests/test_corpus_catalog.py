@@ -350,3 +350,14 @@ def test_every_problem_of_a_file_is_listed(office):
     assert result.exit_code == 1
     for where, fragment in ((at(SVC, 8), "未知字段 “commited_limit”"), (at(SVC, 3), "P-NONE"), (at(SVC, 12), "M01 重复")):
         assert any(line.startswith(where + ": ") and fragment in line for line in result.stdout.splitlines()), where
+
+
+def test_empty_code_is_named_not_skipped(office):
+    """An item whose code is an empty string is reported at its line, not silently left out."""
+    path = office.path / "catalog" / "services" / "zg.yaml"
+    text = path.read_text(encoding="utf-8").replace("  - code: ZG-001\n", '  - code: ""\n', 1)
+    path.write_text(text, encoding="utf-8")
+    line = text.splitlines().index('  - code: ""') + 1
+    result = office.run("check")
+    assert result.exit_code == 1
+    assert f"catalog/services/zg.yaml:{line}: " in result.stdout and "不能为空" in result.stdout

@@ -150,6 +150,8 @@ class Node:
 
     def code(self, key: str, required: bool = True) -> str:
         value = self.text(key, required)
+        if required and not value and key in self.data and self.data[key] is not None:
+            self.problem(self.key_line(key), f"{self.what}“{key}” 不能为空")
         if value and not set(value) <= CODE_CHARS:
             self.problem(self.key_line(key), f"“{key}” 的代码 “{value}” 只能含字母、数字、- 和 _")
         return value
