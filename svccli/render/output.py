@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from collections.abc import Iterable, Sequence
 
 import click
@@ -44,7 +45,7 @@ def emit(rows: Sequence[dict], columns: Sequence[tuple[str, str]], fmt: str, enc
     data = render(rows, columns, fmt, encoding)
     if not rows and fmt == "table" and empty:
         click.echo(empty, err=True)
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     out.flush()
     out.buffer.write(data)  # bytes as rendered: a BOM and CRLF for CSV, GB18030 when asked
     out.buffer.flush()
