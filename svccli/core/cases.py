@@ -20,6 +20,7 @@ from svccli.core.problems import Problem
 
 OPEN = ("pending", "accepted", "suspended", "concluded")
 COMPACT = ("delivered", "refused", "referred", "withdrawn", "lapsed")  # closed for good: no event follows
+CLOSING = frozenset({"deliver", "refuse", "refer", "withdraw", "close"})  # the events that lead there
 STATUS = {
     "pending": "待补正",
     "accepted": "已受理",
@@ -164,27 +165,17 @@ class Fold:
         elif kind == "reveal":
             self.reveals.append(event)
         elif info[2]:
-            message = (self.closed and self._closed_message(event)) or _apply(self.cases, event, (path, line),
-                                                                              self.timeline)
+            case_id = event.get("case")
+            closed = self.closed.get(case_id) if self.closed and isinstance(case_id, str) else None
+            message = (_closed_message(kind, case_id, closed) if closed
+                       else _apply(self.cases, kind, case_id, event, (path, line), self.timeline))
             if message:
                 self.problems.append(Problem(path, line, message, soft=True))
-            elif self.compact:
-                self._compact(event.get("case"))
-
-    def _closed_message(self, event: dict) -> str:
-        """What `_apply` would say of an event for a case kept compact (closed cases take no events)."""
-        case_id = event.get("case")
-        if case_id not in self.closed:
-            return ""
-        if event["type"] == "intake":
-            return f"案件编号 {case_id} 重复收件登记（两个副本使用了同一编号？）"
-        return f"{label(event['type'])}记录与案件 {case_id} 当时的状态“{STATUS[self.closed[case_id]]}”不符，未予采用"
-
-    def _compact(self, case_id) -> None:
-        case = self.cases.get(case_id)
-        if case is not None and case.status in COMPACT:
-            self.closed[case_id] = case.status
-            del self.cases[case_id]
+            elif self.compact and kind in CLOSING:
+                case = self.cases[case_id]
+                if case.status in COMPACT:
+                    self.closed[case_id] = case.status
+                    del self.cases[case_id]
 
     def take_problems(self) -> list[Problem]:
         taken, self.problems = self.problems, []
@@ -202,11 +193,16 @@ def fold(lines, timeline: bool = True) -> Folded:
     return state.result()
 
 
-def _apply(cases: dict[str, Case], event: dict, where, timeline: bool) -> str:
-    case_id = event.get("case")
+def _closed_message(kind: str, case_id: str, status: str) -> str:
+    """What `_apply` would say of an event for a case kept compact (closed cases take no events)."""
+    if kind == "intake":
+        return f"案件编号 {case_id} 重复收件登记（两个副本使用了同一编号？）"
+    return f"{label(kind)}记录与案件 {case_id} 当时的状态“{STATUS[status]}”不符，未予采用"
+
+
+def _apply(cases: dict[str, Case], kind: str, case_id, event: dict, where, timeline: bool) -> str:
     if not isinstance(case_id, str) or not case_id:
         return "记录缺少案件编号（case）"
-    kind = event["type"]
     if kind == "intake":
         if case_id in cases:
             return f"案件编号 {case_id} 重复收件登记（两个副本使用了同一编号？）"
