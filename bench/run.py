@@ -21,7 +21,6 @@ import sys
 import time
 from pathlib import Path
 
-import orjson
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2025-12-31"

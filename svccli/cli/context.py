@@ -6,6 +6,7 @@ import datetime as dt
 import getpass
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,9 @@ import click
 
 from svccli.core.cases import Case, Folded, fold
 from svccli.errors import DataError, UsageError
+
+if TYPE_CHECKING:  # the home and its loaders are imported when a command needs them
+    from svccli.store.home import Home
 
 
 def parse_moment(text: str, what: str) -> dt.datetime | dt.date:

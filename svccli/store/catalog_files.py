@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from svccli.core.calendar import Calendar, CalendarYear, Holiday
-from svccli.core.catalog import (FORMS, KINDS, QUICK_LIMITS, RULE_CHOICES, RULE_FLAGS, RULE_NUMBERS, Catalog,
+from svccli.core.catalog import (FORMS, KINDS, QUICK_LIMITS, RULE_CHOICES, RULE_FLAGS, RULE_NUMBERS,
                                  Department, JointPart, Material, Office, Rules, ServiceItem)
 from svccli.core.problems import Problem
 from svccli.core.roster import ROLES, Post, Roster, Section, Staff, Window
