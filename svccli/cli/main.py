@@ -8,7 +8,7 @@ import sys
 import click
 
 from svccli import __version__
-from svccli.cli.context import App
+from svccli.cli.context import App, parse_moment
 from svccli.errors import DataError, Locked, UsageError
 from svccli.store.log import LockTimeout, StoreError
 
@@ -78,6 +78,9 @@ def cli(ctx: click.Context, home: str | None, today: str | None, as_of: str | No
     \b
     退出码：0 正常；1 数据问题；2 用法错误；3 发现超期案件或无人值守岗位；4 记录锁被占用。
     """
+    for value, name in ((today, "--today"), (as_of, "--as-of")):
+        if value:
+            parse_moment(value, name)  # a bad date is refused before anything runs, naming the option
     ctx.obj = App(home_option=home, today_option=today, as_option=as_, as_of_option=as_of)
 
 
