@@ -142,3 +142,23 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_defused(sample: Office):
     assert result.exit_code == 0, result.stderr
     csv = sample.run("cases", "--format", "csv").stdout_bytes.decode("utf-8-sig")
     assert "'=HYPERLINK" in csv and ",=HYPERLINK" not in csv
+
+
+def test_benchmark_office_listings_show_no_unmasked_number(tmp_path):
+    """The generated benchmark office (bench/generate.py, a small year) is scanned like the sample."""
+    import subprocess
+    import sys
+
+    home = tmp_path / "bench"
+    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--cases", "150", "--seed", "3",
+                    "--out", str(home)], check=True, capture_output=True)
+    office = Office(home)
+    seen = []
+    for args in (("cases",), ("overdue", "--warn", "5"), ("holders",), ("inquiries",)):
+        for fmt in ("table", "json", "csv"):
+            result = office.run(*args, "--format", fmt, today="2025-12-31T17:00")
+            assert result.exit_code in (0, 3), result.output
+            seen.append(result.stdout)
+    text = "\n".join(seen)
+    assert "****" in text  # phones were there, masked
+    assert unmasked(text) == []
