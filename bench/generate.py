@@ -5,9 +5,10 @@
 The sample catalogue is grown to 2,000 service items (copies of the sample items under new
 department codes), twelve windows' clones write their own day files, and every case runs a
 realistic course through the same events, field names and hash chains the commands write:
-notices, supplements, provisional acceptances, pauses, extensions, refusals, conclusions,
-notifications and deliveries. A few percent are still open at the year's last working day, some
-of them overdue. The same seed gives the same bytes.
+notices, supplements, provisional acceptances, handovers to the department's section and the
+result's return to the window (each received), pauses, extensions, refusals, closes of lapsed
+supplements, conclusions, notifications and deliveries. A few percent are still open at the year's
+last working day, some of them overdue. The same seed gives the same bytes.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import datetime as dt
 import hashlib
 import os
 import random
+import re
 import shutil
 import sys
 from collections import defaultdict
@@ -27,6 +29,7 @@ import orjson
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from svccli.core.roster import Target  # noqa: E402
 from svccli.store.home import load_home  # noqa: E402
 
 YEAR = 2025
@@ -36,6 +39,7 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英"
 UNITS = ["建设有限公司", "置业有限公司", "餐饮店", "文化传媒有限公司", "印务有限公司", "股份经济合作社", "娱乐有限公司"]
 PAUSES = ["hearing", "inspection", "testing", "survey", "expert-review", "appraisal"]
 ITEMS_WANTED = 2000
+HANDED = 0.60  # share of committed and joint cases the window hands over to the department's section
 
 
 def grow_catalog(out: Path) -> None:
@@ -106,25 +110,69 @@ class Year:
         self.seq = defaultdict(int)
         self.ids = 0
         self.last, self.closed = (None, 0), False
+        self.routes: dict[str, tuple | None] = {}
+        self.iso = {d: d.isoformat() for d in self.days}
+
+    def route(self, item) -> tuple | None:
+        """Where the window hands an item's cases: the roster's section of the item's department (a grown
+        copy such as ZG12 goes to the section of ZG, the department it was copied from), the members who
+        may receive for it, and the window the result goes back to with the clerk on duty there (what
+        `svc handover --to SECTION` and `svc return` write). None when the roster offers no such route."""
+        if item.code in self.routes:
+            return self.routes[item.code]
+        roster = self.roster
+        by_dept = {s.department: s for s in sorted(roster.sections.values(), key=lambda s: s.code)}
+        post = roster.posts.get(item.post)
+        window = roster.windows.get(post.window) if post else None
+        section = (by_dept.get(item.department) or by_dept.get(re.sub(r"\d+$", "", item.department))
+                   or (by_dept.get(window.department) if window else None))
+        found = None
+        if section and window:
+            on_duty = roster.window_on_duty(window.code)
+            members = [s for s in self.staff if roster.may_receive("section", section.code, s)]
+            if on_duty and members:
+                found = (Target("section", section.code, section.name, ""), section.chief, members,
+                         roster.target(window.code), on_duty)
+        self.routes[item.code] = found
+        return found
 
     def ts(self, day: dt.date) -> str:
         """A time in office hours, later than the case's previous event (a case's events are in order)."""
         last_day, last_minute = self.last
         low = last_minute + 1 if day == last_day else 8 * 60
-        minute = min(self.rng.randrange(low, max(low + 1, 16 * 60)), 23 * 60)
+        draw = self.rng.random  # random() rather than randrange(): this runs for every event
+        minute = min(low + int(draw() * (max(low + 1, 16 * 60) - low)), 23 * 60)
         self.last = (day, minute)
-        return f"{day.isoformat()}T{minute // 60:02d}:{minute % 60:02d}:{self.rng.randrange(60):02d}+08:00"
+        iso = self.iso.get(day) or day.isoformat()
+        return f"{iso}T{minute // 60:02d}:{minute % 60:02d}:{int(draw() * 60):02d}+08:00"
 
-    def event(self, clone, day, by, kind, case, **fields) -> None:
-        day = max(day, self.last[0])  # a case's events never go back in time
+    def event(self, clone, day, by, kind, case, **fields) -> str:
+        """Record an event on `day` (or the case's last day, if later); returns its ts ("" once the year ended)."""
+        if day < self.last[0]:  # a case's events never go back in time
+            day = self.last[0]
         if day.year > YEAR:  # the year ends: what would come later has not happened yet
             self.closed = True
         if self.closed:
-            return
+            return ""
         self.ids += 1
         ev = {"v": 1, "id": hashlib.blake2b(f"{self.ids}".encode(), digest_size=8).hexdigest(),
               "ts": self.ts(day), "by": by, "type": kind, "case": case, **fields}
         self.writer.add(clone, day, ev["ts"], ev)
+        return ev["ts"]
+
+    def move(self, clone, day, by, kind, case, target, held: dict, receiver: str) -> None:
+        """A handover slip (or a return to the window) and its receipt the same working day, now and then
+        the next one (the fields `svc handover`/`svc return` and `svc receive` write)."""
+        name = self.roster.name
+        fields = {"to": target.code, "to_kind": target.kind, "to_name": target.name, "receiver": target.receiver,
+                  "from_name": name(by), "materials": [{"code": c, "copies": n} for c, n in held.items()], "note": ""}
+        if target.kind in ("post", "window"):
+            fields["routed"] = f"当日在岗：{name(target.receiver)}"
+        handed = self.event(clone, day, by, kind, case, **fields)
+        if handed:
+            got = self.last[0] if self.rng.random() < 0.99 else self.later(self.last[0], 1)
+            self.event(clone, got, receiver, "receive", case, **{"from": by, "from_name": name(by),
+                                                                 "handover_ts": handed})
 
     def later(self, day: dt.date, n: int) -> dt.date:
         return self.cal.add_workdays(day, n)
@@ -156,7 +204,10 @@ class Year:
             if rng.random() < 0.04:
                 if rng.random() < 0.5:
                     self.event(clone, self.later(day, 1), clerk, "refuse", case, reason="申请人不具备申请主体资格")
-                return  # the rest lapse or stay pending
+                elif rng.random() < 0.95:  # the daily check lists the lapse; the window closes it within days
+                    self.event(clone, self.later(self.later(day, 10), rng.randrange(1, 6)), clerk, "close", case,
+                               reason=f"申请人逾期（{by}）未补正材料")
+                return  # the rest stay pending, listed as lapsed
             accepted = clock = self.later(day, rng.randrange(1, 8))
             self.event(clone, accepted, clerk, "supplement", case,
                        materials=[{"code": m.code, "copies": m.copies} for m in missing])
@@ -164,12 +215,31 @@ class Year:
         self.event(clone, accepted, clerk, "accept", case, clock_from=clock.isoformat(),
                    owed=[{"code": m.code, "name": m.name, "problem": "missing", "reason": "未提交"} for m in owed],
                    owed_by=self.later(accepted, 10).isoformat() if owed else "")
+        held = {m["code"]: m["copies"] for m in received}
+        if missing and not owed:
+            held.update((m.code, m.copies) for m in missing)
+        holder = ""
+        route = self.route(item) if item.kind in ("committed", "joint") and rng.random() < HANDED else None
+        if route:  # the window hands the case to the section the same working day (now and then the next)
+            section, head, members, window, on_duty = route
+            # the section's member who receives, decides and returns the result: not the clerk who hands
+            # it over, nor the window's clerk on duty the result goes back to (nobody hands to himself)
+            holders = [s for s in members if s != clerk and s != on_duty]
+            if holders:
+                holder = rng.choice(holders)
+                chief = head or holder  # pauses and extensions are the section chief's
+                self.move(clone, accepted if rng.random() < 0.85 else self.later(accepted, 1), clerk, "handover",
+                          case, section, held, holder)
+            else:
+                route = None
         if owed:
             self.event(clone, self.later(accepted, rng.randrange(1, 6)), clerk, "supplement", case,
                        materials=[{"code": m.code, "copies": m.copies} for m in owed])
         limit = item.committed_limit
         span = max(0, limit - rng.choice([0, 0, 0, 1, 2])) if rng.random() < 0.97 else limit + rng.randrange(1, 6)
         decided = self.later(clock, span) if limit else accepted
+        if owed:
+            held.update((m.code, m.copies) for m in owed)
         if limit and rng.random() < 0.06:
             start = self.later(clock, max(0, min(span, 1)))
             self.event(clone, start, chief, "suspend", case, reason=rng.choice(PAUSES), expected="约 5 个工作日", note="")
@@ -185,10 +255,17 @@ class Year:
             self.event(clone, decided, clerk, "withdraw", case, reason="申请人撤回")
             return
         result = "approved" if rng.random() < 0.95 else "denied"
-        self.event(clone, decided, chief, "conclude", case, result=result,
-                   reasons="不符合法定条件" if result == "denied" else "", note="")
+        if not self.event(clone, decided, holder if route else chief, "conclude", case, result=result,
+                          reasons="不符合法定条件" if result == "denied" else "", note=""):
+            return
+        decided = self.last[0]
+        if route:  # the section returns the result to the window; the clerk on duty there receives and serves it
+            self.move(clone, decided, holder, "return", case, window, held, on_duty)
+            clerk = on_duty
         served = self.later(decided, rng.choice([0, 0, 1, 2]))
-        if served.year > YEAR:
+        if self.last[0] > served:
+            served = self.last[0]
+        if served.year > YEAR or self.closed:
             return
         if served > decided and rng.random() < 0.5:
             self.event(clone, decided, clerk, "notify", case)

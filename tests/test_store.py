@@ -85,6 +85,19 @@ def test_partitions_by_clone_and_day(tmp_path: Path):
         chain_ok(path.read_bytes())
 
 
+def test_files_since_is_files_from_that_day_on(tmp_path: Path):
+    """One case's commands list only the files from its intake day on (os.scandir, not glob), in
+    files()'s order."""
+    log = RecordLog(tmp_path)
+    for day, clone in (("2026-11-30", "T01"), ("2026-12-01", "T01"), ("2026-12-01", "K7Q"), ("2026-11-29", "K7Q"),
+                       ("2027-01-02", "A00")):
+        log.append([event(n=1)], day, clone)
+    (tmp_path / "records" / "T01" / "2026-12" / "notes.txt").write_text("x")
+    for since in ("", "2026-11-30", "2026-12-01", "2026-12-02", "2027-01-02", "2028-01-01"):
+        assert log.files_since(since) == [p for p in log.files() if p.stem >= since]
+    assert RecordLog(tmp_path / "nowhere").files_since("") == []
+
+
 # -- privacy: 0600 files, 0700 folders whatever the umask ------------------------------------------
 
 

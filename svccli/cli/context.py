@@ -39,15 +39,15 @@ class App:
 
     @property
     def home(self) -> Home:
-        from svccli.store import state
-        from svccli.store.home import HomeNotFound, find_home
-
         if self._home is None:
+            from svccli.store.catalog_cache import load_home_cached
+            from svccli.store.home import HomeNotFound, find_home
+
             try:
                 path = find_home(self.home_option, Path.cwd())
             except HomeNotFound as e:
                 raise DataError(str(e)) from None
-            self._home = state.load_home_cached(path)
+            self._home = load_home_cached(path)
         return self._home
 
     def checked_home(self) -> "Home":
@@ -67,7 +67,7 @@ class App:
 
         home = self.checked_home()
         if scope == "open" and not self.as_of:
-            folded, problems = state.records(home.log)
+            folded, problems = state.records(home)
         else:
             lines, problems = home.log.read()
             folded = fold(self._until(lines), timeline=False)
@@ -77,8 +77,10 @@ class App:
 
     def case(self, case_id: str) -> Case | None:
         """One case with its whole timeline, read from the files that can hold its events."""
+        from svccli.store import where
+
         home = self.checked_home()
-        lines, problems = home.log.case_lines(case_id)
+        lines, problems = home.log.case_lines(case_id, where.files_of(home.log, case_id))
         folded = fold(self._until(lines), timeline=True)
         _report(problems + folded.problems)
         return folded.cases.get(case_id)

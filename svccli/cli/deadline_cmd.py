@@ -9,7 +9,7 @@ from svccli.cli.params import TEXT, Text
 from svccli.cli.recording import find_case, html_option, print_document, record, require, service_of
 from svccli.core.calendar import CalendarError
 from svccli.core.deadlines import PAUSE_REASONS, days_between, due
-from svccli.core.overdue import KINDS, LATE, daily_check
+from svccli.core.overdue import KINDS, LATE, daily_check, warning_horizon
 from svccli.core.privacy import mask_phone
 from svccli.errors import DataError, Found, UsageError
 from svccli.render.output import emit, output_options
@@ -46,10 +46,11 @@ def overdue(app: App, warn_days, department, holder, record_it, fmt, encoding) -
         raise UsageError(f"--department：没有部门 “{department}”（可选：{', '.join(home.catalog.departments)}）")
     if holder and holder not in home.roster.staff:
         raise UsageError(f"--holder：人员编号 “{holder}” 不在名册中")
-    cases = [c for c in folded.cases.values()
-             if (not holder or c.holder == holder)
-             and (not department or (home.catalog.item(c.service) and home.catalog.items[c.service].department == department))]
     try:
+        horizon = warning_horizon(home.calendar, app.today, warn_days)
+        cases = [c for c in _listable(folded.cases, app.today, horizon)
+                 if (not holder or c.holder == holder)
+                 and (not department or (home.catalog.item(c.service) and home.catalog.items[c.service].department == department))]
         findings = daily_check(cases, home.catalog, home.calendar, app.today, warn_days)
     except CalendarError as e:
         raise DataError(str(e)) from None
@@ -63,6 +64,13 @@ def overdue(app: App, warn_days, department, holder, record_it, fmt, encoding) -
             record(app, new)
     if late:
         raise Found()
+
+
+def _listable(cases, today, horizon):
+    """Only the cases that can be listed today (the derived state knows each one's first day)."""
+    if hasattr(cases, "listable"):
+        return cases.listable(today, horizon)
+    return cases.values()  # --as-of: folded afresh
 
 
 def _row(app: App, f) -> dict:

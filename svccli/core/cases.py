@@ -19,8 +19,9 @@ from svccli.core.events import EVENT_TYPES, label, sort_key
 from svccli.core.problems import Problem
 
 OPEN = ("pending", "accepted", "suspended", "concluded")
-COMPACT = ("delivered", "refused", "referred", "withdrawn", "lapsed")  # closed for good: no event follows
-CLOSING = frozenset({"deliver", "refuse", "refer", "withdraw", "close"})  # the events that lead there
+# The events that close a case for good ("delivered", "refused", "referred", "withdrawn", "lapsed"):
+# the daily check's derived state keeps no more than the ids of cases with one (store/state.py).
+CLOSING = frozenset({"deliver", "refuse", "refer", "withdraw", "close"})
 STATUS = {
     "pending": "待补正",
     "accepted": "已受理",
@@ -139,17 +140,14 @@ class Folded:
     inquiries: list[dict]
     problems: list[Problem]
     reveals: list[dict] = field(default_factory=list)
-    closed: dict[str, str] = field(default_factory=dict)  # compact folds: closed case id -> status
 
 
 class Fold:
     """The fold as a state machine: events are applied in order, one at a time, so a cache can
     keep the state and apply only what was appended since."""
 
-    def __init__(self, timeline: bool = True, compact: bool = False):
+    def __init__(self, timeline: bool = True):
         self.timeline = timeline
-        self.compact = compact  # keep closed cases as their status only (a year's worth fits in memory)
-        self.closed: dict[str, str] = {}
         self.cases: dict[str, Case] = {}
         self.inquiries: list[dict] = []
         self.reveals: list[dict] = []
@@ -165,24 +163,16 @@ class Fold:
         elif kind == "reveal":
             self.reveals.append(event)
         elif info[2]:
-            case_id = event.get("case")
-            closed = self.closed.get(case_id) if self.closed and isinstance(case_id, str) else None
-            message = (_closed_message(kind, case_id, closed) if closed
-                       else _apply(self.cases, kind, case_id, event, (path, line), self.timeline))
+            message = _apply(self.cases, kind, event.get("case"), event, (path, line), self.timeline)
             if message:
                 self.problems.append(Problem(path, line, message, soft=True))
-            elif self.compact and kind in CLOSING:
-                case = self.cases[case_id]
-                if case.status in COMPACT:
-                    self.closed[case_id] = case.status
-                    del self.cases[case_id]
 
     def take_problems(self) -> list[Problem]:
         taken, self.problems = self.problems, []
         return taken
 
     def result(self) -> Folded:
-        return Folded(self.cases, self.inquiries, self.problems, self.reveals, self.closed)
+        return Folded(self.cases, self.inquiries, self.problems, self.reveals)
 
 
 def fold(lines, timeline: bool = True) -> Folded:
@@ -191,13 +181,6 @@ def fold(lines, timeline: bool = True) -> Folded:
     for ln in sorted(lines, key=lambda ln: sort_key(ln.event, ln.path, ln.line)):
         state.apply(ln.event, ln.path, ln.line)
     return state.result()
-
-
-def _closed_message(kind: str, case_id: str, status: str) -> str:
-    """What `_apply` would say of an event for a case kept compact (closed cases take no events)."""
-    if kind == "intake":
-        return f"案件编号 {case_id} 重复收件登记（两个副本使用了同一编号？）"
-    return f"{label(kind)}记录与案件 {case_id} 当时的状态“{STATUS[status]}”不符，未予采用"
 
 
 def _apply(cases: dict[str, Case], kind: str, case_id, event: dict, where, timeline: bool) -> str:

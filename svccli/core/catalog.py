@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 KINDS = {
@@ -142,7 +143,7 @@ class ServiceItem:
 class Catalog:
     office: Office
     departments: dict[str, Department]
-    items: dict[str, ServiceItem]
+    items: Mapping[str, ServiceItem]  # a dict, or a read-only mapping that makes each item when asked
 
     def item(self, code: str) -> ServiceItem | None:
         return self.items.get(code)

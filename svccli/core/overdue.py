@@ -123,6 +123,51 @@ def _late(case: Case, item, catalog, calendar, today, warn_days) -> Finding | No
     return None
 
 
+ONE_DAY = dt.timedelta(days=1)
+
+
+def wake(case: Case, catalog: Catalog, calendar: Calendar) -> tuple[dt.date | None, dt.date | None]:
+    """The first day `check_case` can list the case other than as a warning, and the due date a
+    warning counts back from (None: never). A lower bound kept beside each open case in the
+    derived state, so the daily check of a million-case year examines only the cases that can
+    be listed; it changes only with the case, the catalogue or the calendar. Mirrors the kinds above."""
+    item = catalog.item(case.service)
+    if item is None or not case.is_open:
+        return None, None
+    rules = catalog.office.rules
+    days = []
+    moving = case.in_transit
+    if moving is not None:
+        days.append(receive_by(calendar, dt.date.fromisoformat(moving["ts"][:10])) + ONE_DAY)
+    if case.status == "pending" and case.notices and case.notices[-1].get("supplement_by"):
+        days.append(dt.date.fromisoformat(case.notices[-1]["supplement_by"]) + ONE_DAY)
+    if case.status in ("accepted", "suspended"):
+        parts = (part_due(case, dept, item, rules, calendar) for dept in case.open_parts)
+        days += [d + ONE_DAY for d in parts if d is not None]
+        days += [dt.date.fromisoformat(o["by"]) + ONE_DAY for o in case.owed.values() if o.get("by")]
+    warn_from = None
+    if case.status in ("accepted", "concluded"):  # a pause moves the due date: no lateness while paused
+        d = due(case, item, rules, calendar, case.clock_from)  # every pause has ended: `today` moves nothing
+        if d is not None and not _served_or_told_by(case, d.due):
+            days.append(d.due + ONE_DAY)
+            warn_from = d.due if case.status == "accepted" else None
+    return min(days, default=None), warn_from
+
+
+def may_be_listed(woken: tuple[dt.date | None, dt.date | None], today: dt.date, horizon: dt.date | None) -> bool:
+    """Whether a case with these wake dates can be listed today; `horizon` (see `warning_horizon`)
+    when warnings are asked for."""
+    first, due_day = woken
+    return (first is not None and first <= today) or (horizon is not None and due_day is not None and due_day <= horizon)
+
+
+def warning_horizon(calendar: Calendar, today: dt.date, warn_days: int | None) -> dt.date | None:
+    """A day after every due date that is within `warn_days` working or calendar days of today."""
+    if warn_days is None:
+        return None
+    return max(calendar.add_workdays(today, warn_days + 1), today + (warn_days + 1) * ONE_DAY)
+
+
 def daily_check(cases, catalog: Catalog, calendar: Calendar, today: dt.date, warn_days: int | None = None) -> list[Finding]:
     found = [f for c in cases for f in check_case(c, catalog, calendar, today, warn_days)]
     order = {kind: i for i, kind in enumerate(KINDS)}

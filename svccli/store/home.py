@@ -5,16 +5,18 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from svccli.core.calendar import Calendar
 from svccli.core.catalog import Catalog
 from svccli.core.problems import Problem
-from svccli.core.roster import Roster
-from svccli.core.validate import check_catalog
-from svccli.core.scoring import Scheme
-from svccli.store.catalog_files import load_calendar, load_office, load_roster, load_scoring, load_services
 from svccli.store.log import RecordLog
-from svccli.store.yamlfile import PARSER
+
+# The YAML loaders (ruamel, PyYAML) and the checks are imported by load_home, only when a catalogue is
+# parsed: a warm command reads it from .svc/cache (store/catalog_cache.py).
+if TYPE_CHECKING:
+    from svccli.core.calendar import Calendar
+    from svccli.core.roster import Roster
+    from svccli.core.scoring import Scheme
 
 MARKER = Path("catalog") / "office.yaml"
 
@@ -57,6 +59,8 @@ class Home:
 
 def load_home(path: Path) -> Home:
     """Read the catalogue with libyaml; when anything is wrong, again with ruamel for the lines."""
+    from svccli.store.yamlfile import PARSER
+
     token = PARSER.set("fast")
     try:
         home = _load(path)
@@ -66,6 +70,9 @@ def load_home(path: Path) -> Home:
 
 
 def _load(path: Path) -> Home:
+    from svccli.core.validate import check_catalog
+    from svccli.store.catalog_files import load_calendar, load_office, load_roster, load_scoring, load_services
+
     problems: list[Problem] = []
     office = load_office(path, problems)
     departments, items = load_services(path, problems)

@@ -172,16 +172,33 @@ class RecordLog:
             return []
         return sorted(self.root.glob("*/*/*.jsonl"))
 
-    def case_lines(self, case_id: str) -> tuple[list[Line], list[Problem]]:
+    def files_since(self, day: str) -> list[Path]:
+        """files() without those named for a day before `day`, in the same order. Listed with
+        os.scandir and a Path made only for the files kept: a year holds thousands, and one
+        case's command needs the few from its intake on."""
+        found = []
+        for clone in _subfolders(str(self.root)):
+            for month in _subfolders(clone.path):
+                try:
+                    with os.scandir(month.path) as it:
+                        names = [e.name for e in it]
+                except (FileNotFoundError, NotADirectoryError, PermissionError):
+                    continue
+                for name in names:  # Path(name).stem, as files() is filtered by
+                    if name.endswith(".jsonl") and (name[:-6] if len(name) > 6 else name) >= day:
+                        found.append((clone.name, month.name, name))
+        found.sort()  # as Paths sort: part by part
+        return [self.root / c / m / n for c, m, n in found]
+
+    def case_lines(self, case_id: str, files: list[Path] | None = None) -> tuple[list[Line], list[Problem]]:
         """The lines of one case: only files dated on or after its intake (the id carries the
-        date) that mention it are parsed, so a case is found without reading the whole year."""
+        date) that mention it are parsed, so a case is found without reading the whole year;
+        `files`, when given, are the only ones that can (store/where.py)."""
         match = re.search(r"-(\d{2})(\d{2})(\d{2})-\d+$", case_id)
         since = f"20{match[1]}-{match[2]}-{match[3]}" if match else ""
         needle = f'"case":"{case_id}"'.encode()
         lines, problems = [], []
-        for path in self.files():
-            if path.stem < since:
-                continue
+        for path in self.files_since(since) if files is None else files:
             data = path.read_bytes()
             if needle not in data:
                 continue
@@ -229,8 +246,9 @@ REQUIRED = {"v": int, "id": str, "ts": str, "by": str, "type": str, "prev": str}
 REQUIRED_KEYS = frozenset(REQUIRED)
 
 
-def parse_line(raw: bytes, prev: str) -> tuple[dict | None, str]:
-    """One line to an event, or a message saying what is wrong with it."""
+def parse_line(raw: bytes, prev: str | None) -> tuple[dict | None, str]:
+    """One line to an event, or a message saying what is wrong with it; `prev` None when the
+    chain was checked already."""
     try:
         event = _loads(raw)
     except (ValueError, UnicodeDecodeError) as e:
@@ -248,12 +266,30 @@ def parse_line(raw: bytes, prev: str) -> tuple[dict | None, str]:
         dt.datetime.fromisoformat(event["ts"])
     except ValueError:
         return None, f"时间 ts “{event['ts'][:40]}” 不是有效的时间（YYYY-MM-DDTHH:MM:SS+08:00）"
-    if event["prev"] != prev:
+    if prev is not None and event["prev"] != prev:
         return event, "哈希链断裂：本行记载的上一行哈希与实际不符（上一行被改动、删除或调换过）"
     return event, ""
 
 
 # -- low-level helpers ------------------------------------------------------------------------
+
+def _subfolders(folder: str) -> list:
+    """The folders in `folder` (symbolic links to folders too, as glob follows them); none when
+    it cannot be listed."""
+    try:
+        with os.scandir(folder) as it:
+            entries = list(it)
+    except (FileNotFoundError, NotADirectoryError, PermissionError):
+        return []
+    found = []
+    for entry in entries:
+        try:
+            if entry.is_dir():
+                found.append(entry)
+        except OSError:
+            pass
+    return found
+
 
 class _Lock:
     def __init__(self, path: Path, timeout: float):

@@ -1,113 +1,173 @@
-"""Derived state: the folded records and the parsed catalogue, kept in .svc/cache outside git.
+"""Derived state: the open cases and the parsed catalogue, kept in .svc/cache outside git.
 
-Every answer is the same with or without it. The record state remembers, for each record file,
-its size, inode, modification time, line count and the hash of its last line. When files have
-only grown, just the appended lines are read (their hash chain continued from the remembered
-last line) and applied; anything else — a file rewritten, truncated or rewound by `git
-checkout`, removed, a new event older than what it follows, an event for a case already closed,
-a cache that is corrupt, half written or from another version — rebuilds the state from the
-records. The catalogue is re-parsed whenever any YAML file under catalog/ changes.
+Every answer is the same with or without it. The record state holds what the daily check needs:
+each open case (pickled on its own, unpickled only when asked for), the first day each can be
+listed (`overdue.wake`, under the catalogue it was computed with), the ids of closed cases (in
+files by the month of the record that closed them, loaded only when an appended event needs
+them), and for each record file its size, inode, modification time, line count and last-line
+hash. When files have only grown, just the appended lines are read (their hash chain continued
+from the remembered last line) and applied; anything else — a file rewritten, truncated or
+rewound by `git checkout`, removed, an event older than what its case had, a cache that is
+corrupt, half written or from another version — rebuilds the state from the records with the
+fast scan (`store/scan.py`). A case with a closing event (deliver, refuse, refer, withdraw,
+close) is closed for the daily check however it reads; `svc check` folds every event.
+The catalogue is re-parsed whenever any YAML file under catalog/ changes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
-import hashlib
-import os
 import pickle
+import re
 import secrets
-import tempfile
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from pathlib import Path
 
-from svccli import __version__
-from svccli.core.cases import Case, Fold, Folded
+from svccli.core.cases import CLOSING, Case, Fold, Folded
 from svccli.core.events import sort_key
+from svccli.core.overdue import may_be_listed, wake
 from svccli.core.problems import Problem
-from svccli.store.log import Line, RecordLog, line_hash, read_file
+from svccli.store.log import read_file
+from svccli.store.cache import CODE, load, save
+from svccli.store.catalog_cache import catalog_key
+from svccli.store.scan import FileMark, mark_of, open_lines, scan
 
-FORMAT = 1
+FORMAT = 2
 # A cached fold is reused only by the same version with the same Case fields: a field added to Case
 # (issue 5's custody fields, say) rebuilds the state instead of reading cases that lack it.
 
 
-def _code_stamp() -> str:
-    """Which svccli wrote a cache: its version and every source file's size and time, so an
-    upgrade, an edit or a checkout of the code never meets state pickled by other code."""
-    root = Path(__file__).resolve().parent.parent
-    digest = hashlib.blake2b(__version__.encode(), digest_size=12)
-    for path in sorted(root.rglob("*.py")):
-        st = path.stat()
-        digest.update(f"{path.relative_to(root)}:{st.st_size}:{st.st_mtime_ns};".encode())
-    return digest.hexdigest()
+FIELDS = tuple(f.name for f in fields(Case))
+FIELD_VALUES = attrgetter(*FIELDS)  # a case as the tuple of its fields, for pickling
+RECORDS_STAMP = (FORMAT, CODE, FIELDS)
+ID_MONTH = re.compile(r"-(\d{2})(\d{2})\d{2}-\d+$")
 
 
-CODE = _code_stamp()
-RECORDS_STAMP = (FORMAT, CODE, tuple(f.name for f in fields(Case)))
-
-
-@dataclass
-class FileMark:
-    size: int  # bytes up to the end of the last complete line
-    mtime_ns: int
-    ino: int
-    lines: int  # complete lines, torn ones included
-    tail: str  # chain hash of the last line in the chain
-    tail_len: int  # length of the last complete line, to re-check it cheaply
+class Stale(Exception):
+    """A part of the derived state does not belong with the rest: rebuild."""
 
 
 @dataclass
 class RecordState:
     files: dict[str, FileMark] = field(default_factory=dict)
-    fold: Fold = field(default_factory=lambda: Fold(timeline=False, compact=True))
+    blobs: dict[str, bytes] = field(default_factory=dict)  # open case id -> pickled fields
+    woken: dict[str, tuple] = field(default_factory=dict)  # open case id -> overdue.wake(...) as day ordinals
+    woken_for: object = None  # the catalogue key the wake dates were computed under
+    closed: dict[str, str] = field(default_factory=dict)  # month of the closing records -> token of its file
     problems: list[Problem] = field(default_factory=list)  # soft and torn ones, re-reported each run
 
 
-# -- the catalogue ---------------------------------------------------------------------------------
+class OpenCases(MutableMapping):
+    """The open cases by id, each unpickled the first time it is asked for. `woken` gives the first
+    day each can be listed by the daily check (see `listable`)."""
 
-def catalog_key(home: Path) -> list[tuple[str, int, int]]:
-    folder = home / "catalog"
-    key = []
-    for path in sorted(folder.rglob("*.yaml")):
-        st = path.stat()
-        key.append((path.relative_to(home).as_posix(), st.st_size, st.st_mtime_ns))
-    return key
+    def __init__(self, blobs: dict[str, bytes], woken: dict[str, tuple], cases: dict[str, Case] | None = None):
+        self.blobs, self.woken, self.cases = blobs, woken, cases if cases is not None else {}
+
+    def __getitem__(self, case_id: str) -> Case:
+        case = self.cases.get(case_id)
+        if case is None:
+            case = self.cases[case_id] = Case(*pickle.loads(self.blobs[case_id]))
+        return case
+
+    def __setitem__(self, case_id: str, case: Case) -> None:
+        self.cases[case_id] = case
+        self.blobs.setdefault(case_id, b"")
+
+    def __delitem__(self, case_id: str) -> None:
+        del self.blobs[case_id]
+        self.cases.pop(case_id, None)
+        self.woken.pop(case_id, None)
+
+    def __contains__(self, case_id) -> bool:
+        return case_id in self.blobs
+
+    def __iter__(self):
+        return iter(self.blobs)
+
+    def __len__(self) -> int:
+        return len(self.blobs)
+
+    def listable(self, today: dt.date, horizon: dt.date | None) -> list[Case]:
+        """The cases the daily check can list today (`overdue.may_be_listed`); the others are not unpickled."""
+        day, until = today.toordinal(), horizon.toordinal() if horizon else None
+        return [self[i] for i, w in self.woken.items() if may_be_listed(w, day, until)]
 
 
-def load_home_cached(path: Path):
-    from svccli.store.home import load_home
+class ClosedIds:
+    """Ids of closed cases, in one file per month of the records that closed them. A case closes
+    after its intake, so an id is looked for in the months from the one its id carries on."""
 
-    key = (FORMAT, CODE, catalog_key(path))
-    cached = _load(path, "catalog")
-    if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == key:
-        home = cached[1]
-        home.path = path
-        return home
-    home = load_home(path)
-    _save(path, "catalog", (key, home))
-    return home
+    def __init__(self, home: Path, tokens: dict[str, str]):
+        self.home, self.tokens, self.sets, self.dirty = home, dict(tokens), {}, set()
+
+    def __contains__(self, case_id: str) -> bool:
+        m = ID_MONTH.search(case_id)
+        since = f"20{m[1]}-{m[2]}" if m else ""
+        key = case_id.encode()
+        return any(key in self._month(month) for month in self.tokens if month >= since)
+
+    def add(self, case_id: str, month: str) -> None:
+        self._month(month).add(case_id.encode())
+        self.tokens.setdefault(month, "")
+        self.dirty.add(month)
+
+    def _month(self, month: str) -> set[bytes]:
+        if month not in self.sets:
+            self.sets[month] = set()
+            if self.tokens.get(month):
+                got = load(self.home, f"closed-{month}")
+                if not (isinstance(got, tuple) and len(got) == 2 and got[0] == self.tokens[month]):
+                    raise Stale(month)
+                self.sets[month] = set(got[1].split(b"\n"))
+        return self.sets[month]
+
+    def put(self, month: str, ids: set[bytes]) -> None:
+        """A whole month's ids, written at once (the rebuild hands them over a month at a time)."""
+        self.tokens[month] = secrets.token_hex(8)
+        save(self.home, f"closed-{month}", (self.tokens[month], b"\n".join(ids)))
+
+    def save(self) -> dict[str, str]:
+        for month in self.dirty:
+            self.tokens[month] = secrets.token_hex(8)
+            save(self.home, f"closed-{month}", (self.tokens[month], b"\n".join(self.sets[month])))
+        self.dirty = set()
+        return dict(self.tokens)
 
 
 # -- the records -----------------------------------------------------------------------------------
 
-def records(log: RecordLog) -> tuple[Folded, list[Problem]]:
-    """The compact fold of all records (closed cases kept as their status only), and the problems
-    found; hard problems are returned and nothing is cached until they are mended."""
-    listing = {p.relative_to(log.home).as_posix(): p for p in log.files()}
-    cached = _load(log.home, "records")
-    fits = isinstance(cached, tuple) and len(cached) == 3 and cached[0] == RECORDS_STAMP
-    state = cached[2] if fits and isinstance(cached[2], RecordState) else None
+def records(home) -> tuple[Folded, list[Problem]]:
+    """The open cases (closed ones are not kept) and the problems found; hard problems are
+    returned and nothing is cached until they are mended."""
+    listing = {p.relative_to(home.path).as_posix(): p for p in home.log.files()}
+    key = catalog_key(home.path)
+    state = _load_state(home.path)
+    found = None
     if state is not None:
-        if _unchanged(state, listing):  # the closed cases are not even loaded
-            return state.fold.result(), list(state.problems)
-        closed = _load(log.home, "closed")
-        if not (isinstance(closed, tuple) and len(closed) == 2 and closed[0] == cached[1]):  # not written together
-            return _rebuild(log, listing)
-        state.fold.closed = closed[1]
-        updated = _incremental(log, state, listing, cached[1])
-        if updated is not None:
-            return updated
-    return _rebuild(log, listing)
+        try:
+            found = _current(home, state, listing, key)
+        except Stale:
+            found = None
+    if found is None:
+        found = _rebuild(home, listing, key)
+    cases, problems = found
+    return Folded(cases, [], problems), problems
+
+
+def _current(home, state: RecordState, listing: dict[str, Path], key):
+    """The state brought up to date, or None when only a rebuild can do that."""
+    if _unchanged(state, listing):
+        cases = OpenCases(state.blobs, state.woken)
+        if state.woken_for != key:  # the catalogue or calendar changed: every wake date again
+            _wake_all(home, cases)
+            state.woken_for = key
+            _save_records(home.path, state, cases)
+        return cases, list(state.problems)
+    return _incremental(home, state, listing, key)
 
 
 def _unchanged(state: RecordState, listing: dict[str, Path]) -> bool:
@@ -120,12 +180,10 @@ def _unchanged(state: RecordState, listing: dict[str, Path]) -> bool:
     return True
 
 
-def _incremental(log: RecordLog, state: RecordState, listing: dict[str, Path], token: str):
+def _incremental(home, state: RecordState, listing: dict[str, Path], key):
     if not state.files.keys() <= listing.keys():
         return None  # a file went away: rebuild
-    new_lines: list[Line] = []
-    problems: list[Problem] = []
-    marks = dict(state.files)
+    new_lines, problems, marks = [], [], dict(state.files)
     for rel, path in listing.items():
         mark = marks.get(rel)
         st = path.stat()
@@ -134,28 +192,31 @@ def _incremental(log: RecordLog, state: RecordState, listing: dict[str, Path], t
         appended = _appended(path, mark, st)
         if appended is None:
             return None
-        lines, found, new_mark = _read_from(path, rel, mark, appended, st)
+        lines, found = read_file(appended, rel, *((mark.tail, mark.lines + 1) if mark else ("", 1)))
         new_lines += lines
         problems += found
-        marks[rel] = new_mark
+        marks[rel] = mark_of(appended, st, mark)
+    cases = OpenCases(state.blobs, state.woken)
     if any(not (p.torn or p.soft or p.warning) for p in problems):
-        return state.fold.result(), state.problems + problems
-    fold = state.fold
-    closed_before = len(fold.closed)
-    for ln in sorted(new_lines, key=lambda ln: sort_key(ln.event, ln.path, ln.line)):
-        case_id = ln.event.get("case")
-        case = fold.cases.get(case_id) if case_id else None
-        if case_id in fold.closed or (case is not None and ln.event["ts"] < case.last_ts):
-            return None  # an event among what was folded before, or for a closed case: rebuild
-        fold.apply(ln.event, ln.path, ln.line)
-    state.files = marks
+        return cases, state.problems + problems
+    closed = ClosedIds(home.path, state.closed)
+    fold = Fold(timeline=False)
+    fold.cases = cases
+    touched = _apply(fold, closed, sorted(new_lines, key=lambda ln: sort_key(ln.event, ln.path, ln.line)))
+    if touched is None:
+        return None  # an event among what was folded before: rebuild
+    _wake(home, cases, list(cases) if state.woken_for != key else touched & cases.keys())
+    state.files, state.woken_for = marks, key
     state.problems = [p for p in state.problems if not p.torn] + problems + fold.take_problems()
-    _save_records(log.home, state, token if len(fold.closed) == closed_before else None)
-    return fold.result(), list(state.problems)
+    state.closed = closed.save()
+    _save_records(home.path, state, cases, touched)
+    return cases, list(state.problems)
 
 
 def _appended(path: Path, mark: FileMark | None, st) -> bytes | None:
     """The bytes after the remembered end, or None when the file was not simply appended to."""
+    from svccli.store.log import line_hash
+
     if mark is None:
         return path.read_bytes()
     if st.st_ino != mark.ino or st.st_size < mark.size:
@@ -170,98 +231,83 @@ def _appended(path: Path, mark: FileMark | None, st) -> bytes | None:
     return data
 
 
-def _read_from(path: Path, rel: str, mark: FileMark | None, data: bytes, st):
-    """Parse `data` (a whole file, or what was appended after `mark`) and the file's new mark."""
-    prev, first, base = (mark.tail, mark.lines + 1, mark.size) if mark else ("", 1, 0)
-    lines, problems = read_file(data, rel, prev, first)
-    complete = data.rfind(b"\n") + 1  # a torn last line is not part of the mark
-    tail, tail_len = (mark.tail, mark.tail_len) if mark else ("", 0)
-    if complete:
-        last = data[: complete - 1].rsplit(b"\n", 1)[-1]
-        tail, tail_len = line_hash(last), len(last)
-    count = (mark.lines if mark else 0) + data.count(b"\n", 0, complete)
-    return lines, problems, FileMark(base + complete, st.st_mtime_ns, st.st_ino, count, tail, tail_len)
+def _apply(fold: Fold, closed: "ClosedIds", lines, known_open: bool = False) -> set[str] | None:
+    """Apply ordered lines to the open cases (`fold.cases`); a closing record moves its case to
+    `closed`. The ids of the cases changed, or None for an event older than what its case has had.
+    `known_open`: the lines are all of cases not closed (the rebuild's second pass)."""
+    cases, touched = fold.cases, set()
+    for ln in lines:
+        case_id = ln.event.get("case")
+        if not isinstance(case_id, str) or not case_id:
+            continue  # the daily check needs no first-contact ledger
+        if case_id in cases:
+            if ln.event["ts"] < cases[case_id].last_ts:
+                return None
+        elif not known_open and case_id in closed:
+            continue
+        if ln.event["type"] in CLOSING:
+            if case_id in cases:
+                del cases[case_id]
+            touched.discard(case_id)
+            closed.add(case_id, ln.path.rsplit("/", 2)[-2])
+            continue
+        fold.apply(ln.event, ln.path, ln.line)
+        touched.add(case_id)
+    return touched
 
 
-def _rebuild(log: RecordLog, listing: dict[str, Path]) -> tuple[Folded, list[Problem]]:
-    # Millions of small objects and no reference cycles: the cyclic collector would only rescan
-    # them again and again, so it rests while the year is folded.
+def _rebuild(home, listing: dict[str, Path], key):
+    # Many small objects and no reference cycles: the cyclic collector would only rescan them
+    # again and again, so it rests while the year is read.
     gc.disable()
     try:
-        return _fold_all(log, listing)
+        return _fold_all(home, listing, key)
     finally:
         gc.enable()
 
 
-def _fold_all(log: RecordLog, listing: dict[str, Path]) -> tuple[Folded, list[Problem]]:
-    state = RecordState()
-    problems: list[Problem] = []
-    by_day: dict[str, list[str]] = {}
-    for rel in listing:
-        by_day.setdefault(Path(rel).stem, []).append(rel)
-    for day in sorted(by_day):
-        day_lines: list[Line] = []
-        for rel in sorted(by_day[day]):
-            path = listing[rel]
-            st = path.stat()
-            data = path.read_bytes()
-            lines, found, state.files[rel] = _read_from(path, rel, None, data, st)
-            day_lines += lines
-            problems += found
-        if len(by_day[day]) > 1 or not _in_order(day_lines):
-            day_lines.sort(key=lambda ln: sort_key(ln.event, ln.path, ln.line))
-        for ln in day_lines:
-            state.fold.apply(ln.event, ln.path, ln.line)
-    problems += state.fold.take_problems()
+def _fold_all(home, listing: dict[str, Path], key):
+    closed = ClosedIds(home.path, {})
+    found = scan(listing, closed.put)
+    fold = Fold(timeline=False)
+    for day in open_lines(listing, found):
+        day.sort(key=lambda ln: sort_key(ln.event, ln.path, ln.line))
+        _apply(fold, closed, day, known_open=True)
+    problems = found.problems + fold.take_problems()
+    cases = OpenCases({i: b"" for i in fold.cases}, {}, fold.cases)
+    _wake_all(home, cases)
+    state = RecordState(files=found.marks, woken_for=key)
     state.problems = [p for p in problems if p.torn or p.soft or p.warning]
     if len(state.problems) == len(problems):
-        _save_records(log.home, state)
-    return state.fold.result(), problems
+        state.closed = closed.save()
+        _save_records(home.path, state, cases, list(fold.cases))
+    return cases, problems
 
 
-def _in_order(lines: list[Line]) -> bool:
-    return all(a.event["ts"] < b.event["ts"] for a, b in zip(lines, lines[1:]))
+def _wake(home, cases: OpenCases, ids) -> None:
+    catalog, calendar = home.catalog, home.calendar
+    for case_id in ids:  # as day ordinals: ints unpickle faster than dates
+        try:
+            cases.woken[case_id] = tuple(d and d.toordinal() for d in wake(cases[case_id], catalog, calendar))
+        except ValueError:  # a date the calendar cannot count (CalendarError): always examined
+            cases.woken[case_id] = (0, None)
 
 
-def _save_records(home: Path, state: RecordState, token: str | None = None) -> None:
-    """Open cases and closed ones in two files sharing a token: the daily check loads the first only.
-    Given the token of an unchanged closed file, only the open cases are written again."""
-    closed, state.fold.closed = state.fold.closed, {}
-    try:
-        if token is None:
-            token = secrets.token_hex(8)
-            _save(home, "closed", (token, closed))
-        _save(home, "records", (RECORDS_STAMP, token, state))
-    finally:
-        state.fold.closed = closed
+def _wake_all(home, cases: OpenCases) -> None:
+    _wake(home, cases, list(cases))
 
 
-# -- files -----------------------------------------------------------------------------------------
-
-def _cache_path(home: Path, name: str) -> Path:
-    return home / ".svc" / "cache" / f"{name}.pickle"
-
-
-def _load(home: Path, name: str):
-    """The cached value, or None when missing, unreadable, corrupt or half written."""
-    gc.disable()  # unpickling builds many objects and no cycles: the collector would only slow it
-    try:
-        with open(_cache_path(home, name), "rb") as f:
-            return pickle.load(f)
-    except Exception:  # noqa: BLE001 — a broken cache is never an error: it is rebuilt
-        return None
-    finally:
-        gc.enable()
+def _save_records(home: Path, state: RecordState, cases: OpenCases, changed=()) -> None:
+    """The open cases changed (or new) since they were loaded are pickled again; the rest as they were."""
+    for case_id in changed:
+        if case_id in cases:
+            case = cases[case_id]
+            cases.blobs[case_id] = pickle.dumps(FIELD_VALUES(case), pickle.HIGHEST_PROTOCOL)
+    state.blobs, state.woken = cases.blobs, cases.woken
+    save(home, "records", (RECORDS_STAMP, state))
 
 
-def _save(home: Path, name: str, value) -> None:
-    """Write atomically (temp file, rename): a crash leaves the old cache or none, never half of one."""
-    folder = _cache_path(home, name).parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, _cache_path(home, name))
-    except OSError:
-        return  # a read-only home still answers, only more slowly
+def _load_state(home: Path) -> RecordState | None:
+    cached = load(home, "records")
+    fits = isinstance(cached, tuple) and len(cached) == 2 and cached[0] == RECORDS_STAMP
+    return cached[1] if fits and isinstance(cached[1], RecordState) else None
