@@ -80,12 +80,13 @@ for n in range(1, {cases} + 1):
 def measure(home: Path, runs: int) -> dict:
     cache = home / ".svc" / "cache"
     env = {**os.environ, "SVC_STAFF": "S001", "SVC_CLONE": "B00"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: compiled modules are kept and reused
     out = {"lines": sum(1 for p in records(home) for _ in open(p, "rb")),
            "bytes": sum(p.stat().st_size for p in records(home))}
     out["cat"] = median_of(runs, lambda: timed(["sh", "-c", f"cat {home}/records/*/*/*.jsonl > /dev/null"]))
     out["orjson"] = median_of(runs, lambda: parse_pass(home, "orjson"))
     out["json"] = median_of(3, lambda: parse_pass(home, "json"))
-    out["click"] = median_of(runs, lambda: timed([PY, "-c", "import click"]))
+    out["click"] = median_of(runs, lambda: timed([PY, "-c", "import click"], env))
 
     def cold():
         shutil.rmtree(cache, ignore_errors=True)
@@ -99,7 +100,7 @@ def measure(home: Path, runs: int) -> dict:
         append_day(home, counter[0], 4000)
         return timed(svc(home, "overdue"), env)
     out["append"] = median_of(runs, after_day)
-    out["version"] = median_of(runs, lambda: timed([PY, "-m", "svccli", "--version"]))
+    out["version"] = median_of(runs, lambda: timed([PY, "-m", "svccli", "--version"], env))
     timed(svc(home, "catalog", "show", "ZG-001"), env)
     out["catalog_show"] = median_of(runs, lambda: timed(svc(home, "catalog", "show", "ZG-001"), env))
     case = json.loads(subprocess.run(svc(home, "cases", "--status", "open", "--format", "json"), env=env,

@@ -38,7 +38,7 @@ def _scan(home, closed=None):
 
 def _scanned_open(home):
     found = _scan(home)
-    lines = [ln for day in open_lines(_listing(home), found) for ln in day]
+    lines = [ln for _, day in open_lines(_listing(home), found) for ln in day]
     return {i: c for i, c in fold(lines, timeline=False).cases.items() if c.is_open}, found
 
 

@@ -126,3 +126,38 @@ def test_cache_keeps_warning_of_a_torn_line(busy):
     first = busy.run("overdue", today=TODAY)
     second = busy.run("overdue", today=TODAY)
     assert "不完整" in first.stderr and "不完整" in second.stderr
+
+
+def test_a_memo_of_the_day_is_used_only_for_the_same_day_question_and_unchanged_cases(busy):
+    """A repeat of the daily check the same day reuses each unchanged case's answer (store/memo.py);
+    another day, another --warn or a new event for the case gives a fresh one."""
+    a = busy.ids[0]
+    busy.run("resume", a, today="2026-11-26T09:00")
+    runs = {}
+    for today in ("2026-12-20T08:00", "2026-12-21T08:00", "2026-12-20T08:00"):
+        for warn in ([], ["--warn", "5"]):
+            r = busy.run("overdue", *warn, "--format", "json", today=today)
+            runs.setdefault((today, tuple(warn)), []).append((r.exit_code, r.stdout))
+    for answers in runs.values():
+        assert len(set(answers)) == 1  # the same question, the same answer
+    assert runs[("2026-12-20T08:00", ())] != runs[("2026-12-21T08:00", ())]  # days late moved on
+    recorded = busy.run("overdue", "--record", today="2026-12-20T08:00", staff="S021")
+    assert recorded.exit_code == 3
+    again = busy.run("overdue", "--record", "--format", "json", today="2026-12-20T08:00", staff="S021")
+    shutil.rmtree(busy.path / ".svc" / "cache")
+    fresh_run = busy.run("overdue", "--record", "--format", "json", today="2026-12-20T08:00", staff="S021")
+    assert (again.exit_code, again.stdout) == (fresh_run.exit_code, fresh_run.stdout)
+    overdue_events = [ln for p in busy.records() for ln in p.read_text(encoding="utf-8").splitlines() if '"type":"overdue"' in ln]
+    assert len(overdue_events) == len({(e.split('"case":"')[1][:17]) for e in overdue_events})  # once per case per day
+
+
+def test_cache_when_the_journal_of_open_cases_is_damaged(busy):
+    journal = busy.path / ".svc" / "cache" / "open-cases.bin"
+    answers(busy)
+    good = journal.read_bytes()
+    for broken in (b"", good[:20], b"x" * len(good), good[:16] + b"\0" * (len(good) - 16)):
+        journal.write_bytes(broken)
+        busy.run("suspend", busy.ids[0], "--reason", "survey", today="2026-12-01T09:00")  # reads the case
+        assert answers(busy) == fresh(busy)
+    journal.unlink()
+    assert answers(busy) == fresh(busy)

@@ -41,14 +41,18 @@ class App:
     def home(self) -> Home:
         if self._home is None:
             from svccli.store.catalog_cache import load_home_cached
-            from svccli.store.home import HomeNotFound, find_home
 
-            try:
-                path = find_home(self.home_option, Path.cwd())
-            except HomeNotFound as e:
-                raise DataError(str(e)) from None
-            self._home = load_home_cached(path)
+            self._home = load_home_cached(self.home_path)
         return self._home
+
+    @property
+    def home_path(self) -> Path:
+        from svccli.store.home import HomeNotFound, find_home
+
+        try:
+            return find_home(self.home_option, Path.cwd())
+        except HomeNotFound as e:
+            raise DataError(str(e)) from None
 
     def checked_home(self) -> "Home":
         """The home, refusing to act on a catalogue with errors (they are listed)."""
@@ -65,11 +69,12 @@ class App:
         Bad lines stop the command; torn last lines and records that cannot be applied are warned of."""
         from svccli.store import state
 
-        home = self.checked_home()
         if scope == "open" and not self.as_of:
-            folded, problems = state.records(home)
+            # before the catalogue loads: the state is read, and a rebuild's first pass starts
+            early = state.prefetch(self.home_path) if self._home is None else None
+            folded, problems = state.records(self.checked_home(), early)
         else:
-            lines, problems = home.log.read()
+            lines, problems = self.checked_home().log.read()
             folded = fold(self._until(lines), timeline=False)
             problems += folded.problems
         _report(problems)

@@ -47,30 +47,58 @@ def overdue(app: App, warn_days, department, holder, record_it, fmt, encoding) -
     if holder and holder not in home.roster.staff:
         raise UsageError(f"--holder：人员编号 “{holder}” 不在名册中")
     try:
-        horizon = warning_horizon(home.calendar, app.today, warn_days)
-        cases = [c for c in _listable(folded.cases, app.today, horizon)
-                 if (not holder or c.holder == holder)
-                 and (not department or (home.catalog.item(c.service) and home.catalog.items[c.service].department == department))]
-        findings = daily_check(cases, home.catalog, home.calendar, app.today, warn_days)
+        entries = _checked(app, folded.cases, warn_days)
     except CalendarError as e:
         raise DataError(str(e)) from None
-    rows = [_row(app, f) for f in findings]
-    emit(rows, OVERDUE_COLUMNS, fmt, encoding)
-    late = [f for f in findings if f.kind in LATE]
+    entries = sorted((e for e in entries if (not holder or e[2] == holder) and (not department or e[1] == department)),
+                     key=lambda e: e[0])
+    emit([e[4] for e in entries], OVERDUE_COLUMNS, fmt, encoding)
+    late = [e for e in entries if e[4]["kind"] in LATE]
     if record_it:
-        new = [{"type": "overdue", "case": f.case.id, "due": f.due.due.isoformat(), "days_late": f.days_late}
-               for f in late if f.due and f.kind in ("overdue", "deemed") and app.today not in f.case.overdue_days]
+        new = [{"type": "overdue", "case": r["case"], "due": r["due"], "days_late": r["days_late"]}
+               for *_, recorded, r in late if r["due"] and r["kind"] in ("overdue", "deemed") and not recorded]
         if new:
             record(app, new)
     if late:
         raise Found()
 
 
-def _listable(cases, today, horizon):
-    """Only the cases that can be listed today (the derived state knows each one's first day)."""
-    if hasattr(cases, "listable"):
-        return cases.listable(today, horizon)
-    return cases.values()  # --as-of: folded afresh
+ORDER = {kind: i for i, kind in enumerate(KINDS)}
+
+
+def _checked(app: App, cases, warn_days) -> list[tuple]:
+    """The findings of the daily check as (order, department, holder, recorded today, row). From the
+    derived state only the cases that can be listed today are looked at, and a case unchanged since
+    an earlier check of the same day and question gives that check's answer again (store/memo.py)."""
+    home = app.home
+    if not hasattr(cases, "listable"):  # --as-of: folded afresh
+        return [_entry(app, f) for f in daily_check(cases.values(), home.catalog, home.calendar, app.today, warn_days)]
+    from svccli.store.catalog_cache import catalog_key
+    from svccli.store.memo import Memo
+
+    ids = cases.listable(app.today, warning_horizon(home.calendar, app.today, warn_days))
+    memo = Memo(home.path, "daily", (app.today.isoformat(), warn_days, catalog_key(home.path)))
+    entries, todo = [], {}
+    for case_id in ids:
+        signature = cases.signature(case_id)
+        got = memo.get(case_id, signature)
+        if got is None:
+            todo[case_id] = signature
+        else:
+            entries += got
+    fresh: dict[str, list] = {case_id: [] for case_id in todo}
+    for f in daily_check([cases[i] for i in todo], home.catalog, home.calendar, app.today, warn_days):
+        fresh[f.case.id].append(_entry(app, f))
+    for case_id, found in fresh.items():
+        memo.put(case_id, todo[case_id], found)
+        entries += found
+    memo.save(set(ids))
+    return entries
+
+
+def _entry(app: App, f) -> tuple:
+    return ((ORDER[f.kind], -f.days_late, f.case.id), f.item.department, f.case.holder,
+            app.today in f.case.overdue_days, _row(app, f))
 
 
 def _row(app: App, f) -> dict:

@@ -142,6 +142,11 @@ class Folded:
     reveals: list[dict] = field(default_factory=list)
 
 
+BOOKKEEPING = frozenset({"v", "id", "prev"})  # the record log's own fields, not the case's
+KEPT = frozenset({"notice", "send-back", "refuse", "refer", "withdraw", "close", "conclude", "deliver", "handover",
+                  "return", "receive", "review", "approve"})  # events a case keeps (a year of open cases is large)
+
+
 class Fold:
     """The fold as a state machine: events are applied in order, one at a time, so a cache can
     keep the state and apply only what was appended since."""
@@ -163,6 +168,8 @@ class Fold:
         elif kind == "reveal":
             self.reveals.append(event)
         elif info[2]:
+            if not self.timeline and kind in KEPT:  # kept on the case: without the log's own fields
+                event = {k: v for k, v in event.items() if k not in BOOKKEEPING}
             message = _apply(self.cases, kind, event.get("case"), event, (path, line), self.timeline)
             if message:
                 self.problems.append(Problem(path, line, message, soft=True))

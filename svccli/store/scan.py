@@ -16,6 +16,7 @@ shape) is read by the careful reader instead (`read_file`), whose messages name 
 
 from __future__ import annotations
 
+import binascii
 import hashlib
 import os
 import re
@@ -34,7 +35,7 @@ CASE = re.compile(rb'"case":"([^"\\\n]*)"')
 ID_DAY = re.compile(r"-(\d{2})(\d{2})(\d{2})-\d+$")
 FIRST_TAIL = b',"prev":""}'
 PREV = itemgetter(slice(-34, -2))  # the writer ends every line with ,"prev":"<32 hex digits>"}
-HEX, CUT = methodcaller("hexdigest"), itemgetter(slice(0, 32))
+DIGEST, HALF = methodcaller("digest"), itemgetter(slice(0, 16))  # line_hash() is the first half in hex
 
 
 class FileMark(NamedTuple):
@@ -68,13 +69,18 @@ class Scan:
     careful: dict[str, list[Line]] = field(default_factory=dict)  # day -> events of files read carefully
 
 
-def scan(listing: dict[str, Path], keep_closed: Callable[[str, set[bytes]], None]) -> Scan:
-    """Pass 1 over every file (`listing`: path relative to the home -> path). The ids closed by each
-    month's records go to `keep_closed(month, ids)` as soon as the month is read, so a year's worth
-    is never held at once; files are read month by month, day by day."""
-    out, early, month, closed = Scan(), set(), None, set()
+def first_pass(listing: dict[str, Path]) -> Iterator:
+    """Start pass 1 over every file (`listing`: path relative to the home -> path), month by
+    month, day by day; `scan` takes its results."""
     order = sorted(listing, key=lambda r: (_month(r), Path(r).stem, r))
-    for rel, mark, careful, problems, intakes, closing in _map(_first_pass, [(r, listing[r]) for r in order]):
+    return _map(_first_pass, [(r, listing[r]) for r in order])
+
+
+def scan(listing: dict[str, Path], keep_closed: Callable[[str, set[bytes]], None], started: Iterator | None = None) -> Scan:
+    """Pass 1 (`started` by `first_pass`, or now). The ids closed by each month's records go to
+    `keep_closed(month, ids)` as soon as the month is read, so a year's worth is never held at once."""
+    out, early, month, closed = Scan(), set(), None, set()
+    for rel, mark, careful, problems, intakes, closing in started or first_pass(listing):
         if _month(rel) != month:
             if month is not None:
                 keep_closed(month, closed)
@@ -85,7 +91,8 @@ def scan(listing: dict[str, Path], keep_closed: Callable[[str, set[bytes]], None
             out.fast.setdefault(Path(rel).stem, []).append(rel)
         else:
             out.careful.setdefault(Path(rel).stem, []).extend(careful)
-        out.opened.update(intakes)
+        out.opened.update(intakes.split(b"\n") if intakes else ())
+        closing = set(closing.split(b"\n")) if closing else set()
         early |= closing - out.opened  # closed before (or without) an intake read so far
         out.opened.difference_update(closing)
         closed |= closing
@@ -101,23 +108,26 @@ def _first_pass(item: tuple[str, Path]):
     rel, path = item
     st = path.stat()
     data = path.read_bytes()
-    hashes = _clean_chain(data)
-    if hashes is None:
+    clean = _clean_chain(data)
+    if clean is None:
         lines, problems = read_file(data, rel)
         mine = [ln for ln in lines if _case_of(ln.event)]
-        intakes = [_case_of(ln.event) for ln in mine if ln.event.get("type") == "intake"]
-        closing = {_case_of(ln.event) for ln in mine if ln.event.get("type") in CLOSING}
+        intakes = b"\n".join(_case_of(ln.event) for ln in mine if ln.event.get("type") == "intake")
+        closing = b"\n".join(_case_of(ln.event) for ln in mine if ln.event.get("type") in CLOSING)
         return rel, mark_of(data, st), mine, problems, intakes, closing
     last_len = len(data) - 2 - data.rfind(b"\n", 0, len(data) - 1)
-    mark = FileMark(len(data), st.st_mtime_ns, st.st_ino, len(hashes), hashes[-1], last_len)
+    mark = FileMark(len(data), st.st_mtime_ns, st.st_ino, *clean, last_len)
     pairs = KEY.findall(data)
     kinds, cases = zip(*pairs) if pairs else ((), ())
-    intakes = list(compress(cases, map(b"intake".__eq__, kinds)))
-    return rel, mark, None, [], intakes, set(compress(cases, map(b"intake".__ne__, kinds)))
+    # joined: two objects to send back from a worker process rather than hundreds
+    intakes = b"\n".join(compress(cases, map(b"intake".__eq__, kinds)))
+    closing = b"\n".join(compress(cases, map(b"intake".__ne__, kinds)))
+    return rel, mark, None, [], intakes, closing
 
 
-def open_lines(listing: dict[str, Path], found: Scan) -> Iterator[list[Line]]:
-    """Pass 2: the events of the open cases, a day at a time, from the earliest open case's intake day."""
+def open_lines(listing: dict[str, Path], found: Scan) -> Iterator[tuple[str, list[Line]]]:
+    """Pass 2: the events of the open cases, a day at a time (day, lines), from the earliest open
+    case's intake day."""
     if not found.opened:
         return
     since = min(_intake_day(c) for c in found.opened)
@@ -128,11 +138,14 @@ def open_lines(listing: dict[str, Path], found: Scan) -> Iterator[list[Line]]:
         picked = _map(_second_pass, [(rel, listing[rel]) for day in days for rel in found.fast.get(day, ())])
         for day in days:
             lines = [ln for ln in found.careful.get(day, ()) if _case_of(ln.event) in found.opened]
-            for _ in found.fast.get(day, ()):
-                got, problems = next(picked)
-                lines += got
-                found.problems += problems
-            yield lines
+            for rel in found.fast.get(day, ()):
+                for n, raw in next(picked):
+                    event, message = parse_line(raw, None)
+                    if message:
+                        found.problems.append(Problem(rel, n, message))
+                    if event is not None and _case_of(event) in found.opened:
+                        lines.append(Line(rel, n, event))
+            yield day, lines
     finally:
         _OPENED = set()
 
@@ -140,24 +153,19 @@ def open_lines(listing: dict[str, Path], found: Scan) -> Iterator[list[Line]]:
 _OPENED: set[bytes] = set()
 
 
-def _second_pass(item: tuple[str, Path]) -> tuple[list[Line], list[Problem]]:
-    """The events of one clean file whose case is open (lines without a case are not needed)."""
+def _second_pass(item: tuple[str, Path]) -> list[tuple[int, bytes]]:
+    """The numbers and bytes of the lines of one clean file that name an open case."""
     rel, path = item
     data = path.read_bytes()
+    cases = CASE.findall(data)
+    wanted = _OPENED.intersection(cases)
+    if not wanted:
+        return []
     lines = data.split(b"\n")
     lines.pop()
-    cases = CASE.findall(data)
     if len(cases) != len(lines):  # some line has no case, or more than one "case" key: line by line
         cases = [m[1] if m else b"" for m in map(CASE.search, lines)]
-    wanted = _OPENED.intersection(cases)
-    out, problems = [], []
-    for n in compress(range(1, len(lines) + 1), map(wanted.__contains__, cases)):
-        event, message = parse_line(lines[n - 1], None)
-        if message:
-            problems.append(Problem(rel, n, message))
-        if event is not None and _case_of(event) in wanted:
-            out.append(Line(rel, n, event))
-    return out, problems
+    return [(n, lines[n - 1]) for n in compress(range(1, len(lines) + 1), map(wanted.__contains__, cases))]
 
 
 PARALLEL_BYTES = 64 << 20  # below this a second process costs more than it saves
@@ -165,15 +173,22 @@ PARALLEL_BYTES = 64 << 20  # below this a second process costs more than it save
 
 def _map(fn, items: list[tuple[str, Path]]) -> Iterator:
     """fn over items in order; on a machine with more cores and a big enough year, in forked
-    worker processes (the work is CPU-bound: hashing and regular expressions)."""
+    worker processes (the work is CPU-bound: hashing and regular expressions), which start at
+    once and work ahead of the caller."""
     workers = min(os.cpu_count() or 1, 4)
     if workers < 2 or sum(path.stat().st_size for _, path in items) < PARALLEL_BYTES:
-        yield from map(fn, items)
-        return
+        return map(fn, items)
     import multiprocessing
 
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield from pool.imap(fn, items, chunksize=8)
+    pool = multiprocessing.get_context("fork").Pool(workers)
+    return _until_done(pool, pool.imap(fn, items, chunksize=8))
+
+
+def _until_done(pool, results: Iterator) -> Iterator:
+    try:
+        yield from results
+    finally:
+        pool.terminate()
 
 
 def _month(rel: str) -> str:
@@ -181,20 +196,24 @@ def _month(rel: str) -> str:
     return rel.rsplit("/", 2)[-2]
 
 
-def _clean_chain(data: bytes) -> list[str] | None:
-    """Each line's chain hash when the file is exactly as the writer makes it, else None. Each
-    line's `prev` sits in its last 34 bytes; the last line, vouched for by no later one, is parsed."""
+def _clean_chain(data: bytes) -> tuple[int, str] | None:
+    """The number of lines and the last line's chain hash when the file is exactly as the writer
+    makes it, else None. Each line's `prev` (the first 16 bytes of the previous line's sha256, in
+    hex) sits in its last 34 bytes; the last line, vouched for by no later one, is parsed."""
     if not data.endswith(b"\n") or data.startswith(b"\n") or b"\n\n" in data:
         return None
     lines = data.split(b"\n")
     lines.pop()
     if not lines[0].endswith(FIRST_TAIL):
         return None
-    hashes = list(map(CUT, map(HEX, map(hashlib.sha256, lines))))
-    if b",".join(map(PREV, lines[1:])) != ",".join(hashes[:-1]).encode():
+    hashes = list(map(HALF, map(DIGEST, map(hashlib.sha256, lines))))
+    try:
+        if b"".join(hashes[:-1]) != binascii.unhexlify(b"".join(map(PREV, lines[1:]))):
+            return None
+    except binascii.Error:  # not hex digits where a prev belongs
         return None
-    event, message = parse_line(lines[-1], hashes[-2] if len(lines) > 1 else "")
-    return hashes if event is not None and not message else None
+    event, message = parse_line(lines[-1], hashes[-2].hex() if len(lines) > 1 else "")
+    return (len(lines), hashes[-1].hex()) if event is not None and not message else None
 
 
 def _case_of(event: dict) -> bytes | None:

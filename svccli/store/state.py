@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import os
 import pickle
 import re
 import secrets
+import zlib
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
@@ -30,10 +32,10 @@ from svccli.core.cases import CLOSING, Case, Fold, Folded
 from svccli.core.events import sort_key
 from svccli.core.overdue import may_be_listed, wake
 from svccli.core.problems import Problem
-from svccli.store.log import read_file
+from svccli.store.log import RecordLog, line_hash, read_file
 from svccli.store.cache import CODE, load, save
 from svccli.store.catalog_cache import catalog_key
-from svccli.store.scan import FileMark, mark_of, open_lines, scan
+from svccli.store.scan import FileMark, first_pass, mark_of, open_lines, scan
 
 FORMAT = 2
 # A cached fold is reused only by the same version with the same Case fields: a field added to Case
@@ -53,48 +55,143 @@ class Stale(Exception):
 @dataclass
 class RecordState:
     files: dict[str, FileMark] = field(default_factory=dict)
-    blobs: dict[str, bytes] = field(default_factory=dict)  # open case id -> pickled fields
+    where: dict[str, tuple] = field(default_factory=dict)  # open case id -> (start, length) in the journal
+    sigs: dict[str, int] = field(default_factory=dict)  # open case id -> crc32 of its pickle
+    journal: tuple = ("", 0)  # the journal's token and size when this state was written
     woken: dict[str, tuple] = field(default_factory=dict)  # open case id -> overdue.wake(...) as day ordinals
     woken_for: object = None  # the catalogue key the wake dates were computed under
     closed: dict[str, str] = field(default_factory=dict)  # month of the closing records -> token of its file
     problems: list[Problem] = field(default_factory=list)  # soft and torn ones, re-reported each run
 
 
+class Journal:
+    """The open cases' pickles, one after another in .svc/cache/open-cases.bin, appended to as
+    cases change (the state names where each case's latest one is); a warm daily check reads none
+    of it, a command reads the cases it looks at. Written afresh, under a new token, when more than
+    half of it is out of date."""
+
+    HEAD = 16
+
+    def __init__(self, home: Path, token: str = "", size: int = 0):
+        self.path = home / ".svc" / "cache" / "open-cases.bin"
+        self.token, self.size, self.fd = token, size, None
+
+    def check(self) -> None:
+        """Stale unless this is the journal the state was written with, at least as long."""
+        try:
+            self.fd = self.fd if self.fd is not None else os.open(self.path, os.O_RDONLY)
+            if os.pread(self.fd, self.HEAD, 0) != self.token.encode().ljust(self.HEAD) \
+                    or os.fstat(self.fd).st_size < self.size:
+                raise Stale("journal")
+        except OSError:
+            raise Stale("journal") from None
+
+    def read(self, start: int, length: int) -> bytes:
+        if self.fd is None:
+            self.check()
+        return os.pread(self.fd, length, start)
+
+    def append(self, blobs: list[bytes], fresh: bool = False) -> list[int] | None:
+        """Where each blob starts once written (to a new journal when `fresh`); None if it cannot be written."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if fresh:
+                self.token, self.size = secrets.token_hex(8), self.HEAD
+                tmp = self.path.with_name(f".open-cases.{self.token}")
+                with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
+                    f.write(self.token.encode().ljust(self.HEAD))
+                os.replace(tmp, self.path)
+                if self.fd is not None:
+                    os.close(self.fd)
+                    self.fd = None
+            with open(self.path, "ab") as f:
+                if f.tell() != self.size:  # another process wrote meanwhile: start afresh
+                    return self.append(blobs, fresh=True) if not fresh else None
+                f.write(b"".join(blobs))
+        except OSError:
+            return None  # a read-only home still answers, only more slowly
+        starts = []
+        for blob in blobs:
+            starts.append(self.size)
+            self.size += len(blob)
+        return starts
+
+
 class OpenCases(MutableMapping):
     """The open cases by id, each unpickled the first time it is asked for. `woken` gives the first
     day each can be listed by the daily check (see `listable`)."""
 
-    def __init__(self, blobs: dict[str, bytes], woken: dict[str, tuple], cases: dict[str, Case] | None = None):
-        self.blobs, self.woken, self.cases = blobs, woken, cases if cases is not None else {}
+    def __init__(self, journal: Journal, where: dict, sigs: dict, woken: dict, refold):
+        self.journal, self.where, self.sigs, self.woken, self.refold = journal, where, sigs, woken, refold
+        self.cases: dict[str, Case] = {}
+        self.refolded: set[str] = set()
 
     def __getitem__(self, case_id: str) -> Case:
         case = self.cases.get(case_id)
         if case is None:
-            case = self.cases[case_id] = Case(*pickle.loads(self.blobs[case_id]))
+            case = self.cases[case_id] = self._thawed(case_id)
         return case
+
+    def _thawed(self, case_id: str) -> Case:
+        """The case as stored; one whose bytes were damaged is folded again from its records."""
+        start, length = self.where[case_id]
+        try:
+            blob = self.journal.read(start, length)
+            if zlib.crc32(blob) == self.sigs.get(case_id):
+                return Case(*pickle.loads(blob))
+        except Exception:  # noqa: BLE001 — derived state is never trusted when it does not read back
+            pass
+        self.sigs.pop(case_id, None)  # no memo of it either, and stored again with the next change
+        self.refolded.add(case_id)
+        return self.refold(case_id)
 
     def __setitem__(self, case_id: str, case: Case) -> None:
         self.cases[case_id] = case
-        self.blobs.setdefault(case_id, b"")
 
     def __delitem__(self, case_id: str) -> None:
-        del self.blobs[case_id]
-        self.cases.pop(case_id, None)
-        self.woken.pop(case_id, None)
+        if case_id not in self:
+            raise KeyError(case_id)
+        for d in (self.where, self.sigs, self.woken, self.cases):
+            d.pop(case_id, None)
 
     def __contains__(self, case_id) -> bool:
-        return case_id in self.blobs
+        return case_id in self.where or case_id in self.cases
 
     def __iter__(self):
-        return iter(self.blobs)
+        yield from self.where
+        yield from (i for i in self.cases if i not in self.where)
 
     def __len__(self) -> int:
-        return len(self.blobs)
+        return len(self.where) + sum(1 for i in self.cases if i not in self.where)
 
-    def listable(self, today: dt.date, horizon: dt.date | None) -> list[Case]:
-        """The cases the daily check can list today (`overdue.may_be_listed`); the others are not unpickled."""
+    def listable(self, today: dt.date, horizon: dt.date | None) -> list[str]:
+        """The ids of the cases the daily check can list today (`overdue.may_be_listed`)."""
         day, until = today.toordinal(), horizon.toordinal() if horizon else None
-        return [self[i] for i, w in self.woken.items() if may_be_listed(w, day, until)]
+        return [i for i, w in self.woken.items() if may_be_listed(w, day, until)]
+
+    def signature(self, case_id: str):
+        """What identifies the state of a case as last stored (None when it is not stored yet)."""
+        return self.sigs.get(case_id)
+
+    def store(self, ids) -> bool:
+        """Pickle these cases into the journal and let go of the objects (a year's open cases would
+        not fit the memory target as objects); False when the journal cannot be written."""
+        ids = [i for i in ids if i in self.cases]
+        blobs = [pickle.dumps(FIELD_VALUES(self.cases[i]), pickle.HIGHEST_PROTOCOL) for i in ids]
+        live = sum(length for _, length in self.where.values())
+        fresh = not self.journal.token or self.journal.size > 2 * (live + 4096)
+        if fresh:  # carry the cases not being stored over into the new journal
+            kept = [i for i in self.where if i not in self.cases]
+            blobs += [self.journal.read(*self.where[i]) for i in kept]
+            ids += kept
+        starts = self.journal.append(blobs, fresh)
+        if starts is None:
+            return False
+        for case_id, start, blob in zip(ids, starts, blobs):
+            self.where[case_id] = (start, len(blob))
+            self.sigs[case_id] = zlib.crc32(blob)
+            self.cases.pop(case_id, None)
+        return True
 
 
 class ClosedIds:
@@ -140,12 +237,28 @@ class ClosedIds:
 
 # -- the records -----------------------------------------------------------------------------------
 
-def records(home) -> tuple[Folded, list[Problem]]:
+@dataclass
+class Early:
+    """What can be done before the catalogue is loaded: the state read, the files listed, and with
+    no state, the rebuild's first pass under way (it reads records only)."""
+
+    state: RecordState | None
+    listing: dict[str, Path]
+    started: object = None
+
+
+def prefetch(path: Path) -> Early:
+    listing = {p.relative_to(path).as_posix(): p for p in RecordLog(path).files_since("")}
+    state = _load_state(path)
+    return Early(state, listing, first_pass(listing) if state is None else None)
+
+
+def records(home, early: Early | None = None) -> tuple[Folded, list[Problem]]:
     """The open cases (closed ones are not kept) and the problems found; hard problems are
     returned and nothing is cached until they are mended."""
-    listing = {p.relative_to(home.path).as_posix(): p for p in home.log.files()}
-    key = catalog_key(home.path)
-    state = _load_state(home.path)
+    early = early or Early(_load_state(home.path), {p.relative_to(home.path).as_posix(): p
+                                                     for p in home.log.files_since("")})
+    listing, state, key = early.listing, early.state, catalog_key(home.path)
     found = None
     if state is not None:
         try:
@@ -153,7 +266,7 @@ def records(home) -> tuple[Folded, list[Problem]]:
         except Stale:
             found = None
     if found is None:
-        found = _rebuild(home, listing, key)
+        found = _rebuild(home, listing, key, early.started)
     cases, problems = found
     return Folded(cases, [], problems), problems
 
@@ -161,7 +274,7 @@ def records(home) -> tuple[Folded, list[Problem]]:
 def _current(home, state: RecordState, listing: dict[str, Path], key):
     """The state brought up to date, or None when only a rebuild can do that."""
     if _unchanged(state, listing):
-        cases = OpenCases(state.blobs, state.woken)
+        cases = _open_cases(home, state)
         if state.woken_for != key:  # the catalogue or calendar changed: every wake date again
             _wake_all(home, cases)
             state.woken_for = key
@@ -196,7 +309,7 @@ def _incremental(home, state: RecordState, listing: dict[str, Path], key):
         new_lines += lines
         problems += found
         marks[rel] = mark_of(appended, st, mark)
-    cases = OpenCases(state.blobs, state.woken)
+    cases = _open_cases(home, state)
     if any(not (p.torn or p.soft or p.warning) for p in problems):
         return cases, state.problems + problems
     closed = ClosedIds(home.path, state.closed)
@@ -215,8 +328,6 @@ def _incremental(home, state: RecordState, listing: dict[str, Path], key):
 
 def _appended(path: Path, mark: FileMark | None, st) -> bytes | None:
     """The bytes after the remembered end, or None when the file was not simply appended to."""
-    from svccli.store.log import line_hash
-
     if mark is None:
         return path.read_bytes()
     if st.st_ino != mark.ino or st.st_size < mark.size:
@@ -256,32 +367,73 @@ def _apply(fold: Fold, closed: "ClosedIds", lines, known_open: bool = False) -> 
     return touched
 
 
-def _rebuild(home, listing: dict[str, Path], key):
+def _rebuild(home, listing: dict[str, Path], key, started=None):
     # Many small objects and no reference cycles: the cyclic collector would only rescan them
     # again and again, so it rests while the year is read.
     gc.disable()
     try:
-        return _fold_all(home, listing, key)
+        return _fold_all(home, listing, key, started)
     finally:
         gc.enable()
 
 
-def _fold_all(home, listing: dict[str, Path], key):
+def _fold_all(home, listing: dict[str, Path], key, started=None):
     closed = ClosedIds(home.path, {})
-    found = scan(listing, closed.put)
+    found = scan(listing, closed.put, started)
     fold = Fold(timeline=False)
-    for day in open_lines(listing, found):
-        day.sort(key=lambda ln: sort_key(ln.event, ln.path, ln.line))
-        _apply(fold, closed, day, known_open=True)
+    fold.cases = cases = _open_cases(home)
+    touched_on: dict[str, set] = {}
+    for day, lines in open_lines(listing, found):
+        lines.sort(key=lambda ln: sort_key(ln.event, ln.path, ln.line))
+        touched_on[day] = _apply(fold, closed, lines, known_open=True)
+        _freeze_quiet(home, cases, touched_on, day)
     problems = found.problems + fold.take_problems()
-    cases = OpenCases({i: b"" for i in fold.cases}, {}, fold.cases)
-    _wake_all(home, cases)
+    _wake(home, cases, list(cases.cases))
     state = RecordState(files=found.marks, woken_for=key)
     state.problems = [p for p in problems if p.torn or p.soft or p.warning]
     if len(state.problems) == len(problems):
         state.closed = closed.save()
-        _save_records(home.path, state, cases, list(fold.cases))
+        _save_records(home.path, state, cases, list(cases.cases))
     return cases, problems
+
+
+QUIET = dt.timedelta(days=2)
+
+
+def _freeze_quiet(home, cases: OpenCases, touched_on: dict[str, set], day: str) -> None:
+    """Pickle away the cases with no event in the two days before `day` (a year's open cases would not
+    fit the memory target as objects); one asked for again is unpickled."""
+    try:
+        cutoff = (dt.date.fromisoformat(day) - QUIET).isoformat()
+    except ValueError:  # a file not named for a day
+        return
+    for old in [d for d in touched_on if d < cutoff]:
+        _freeze(home, cases, [i for i in touched_on.pop(old) if i in cases.cases and cases.cases[i].last_ts < cutoff])
+
+
+def _freeze(home, cases: OpenCases, ids) -> None:
+    """Store these cases (with their wake dates) and let go of the objects."""
+    _wake(home, cases, ids)
+    cases.store(ids)
+
+
+def _open_cases(home, state: RecordState | None = None) -> OpenCases:
+    if state is None:
+        return OpenCases(Journal(home.path), {}, {}, {}, _refolder(home))
+    journal = Journal(home.path, *state.journal)
+    if state.where:
+        journal.check()
+    return OpenCases(journal, state.where, state.sigs, state.woken, _refolder(home))
+
+
+def _refolder(home):
+    def refold(case_id: str) -> Case:
+        from svccli.core.cases import fold
+        from svccli.store import where
+
+        lines, _ = home.log.case_lines(case_id, where.files_of(home.log, case_id))
+        return fold(lines, timeline=False).cases[case_id]
+    return refold
 
 
 def _wake(home, cases: OpenCases, ids) -> None:
@@ -298,12 +450,11 @@ def _wake_all(home, cases: OpenCases) -> None:
 
 
 def _save_records(home: Path, state: RecordState, cases: OpenCases, changed=()) -> None:
-    """The open cases changed (or new) since they were loaded are pickled again; the rest as they were."""
-    for case_id in changed:
-        if case_id in cases:
-            case = cases[case_id]
-            cases.blobs[case_id] = pickle.dumps(FIELD_VALUES(case), pickle.HIGHEST_PROTOCOL)
-    state.blobs, state.woken = cases.blobs, cases.woken
+    """The open cases changed (or new) since they were loaded go to the journal, then the state."""
+    if not cases.store(set(changed) | cases.refolded):
+        return  # the journal could not be written (or another process wrote it meanwhile): not saved
+    state.where, state.sigs, state.woken = cases.where, cases.sigs, cases.woken
+    state.journal = (cases.journal.token, cases.journal.size)
     save(home, "records", (RECORDS_STAMP, state))
 
 
