@@ -125,6 +125,7 @@ class OpenCases(MutableMapping):
         self.journal, self.where, self.sigs, self.woken, self.refold = journal, where, sigs, woken, refold
         self.cases: dict[str, Case] = {}
         self.refolded: set[str] = set()
+        self.live = sum(length for _, length in where.values())  # bytes of the journal still in use
 
     def __getitem__(self, case_id: str) -> Case:
         case = self.cases.get(case_id)
@@ -151,6 +152,7 @@ class OpenCases(MutableMapping):
     def __delitem__(self, case_id: str) -> None:
         if case_id not in self:
             raise KeyError(case_id)
+        self.live -= self.where.get(case_id, (0, 0))[1]
         for d in (self.where, self.sigs, self.woken, self.cases):
             d.pop(case_id, None)
 
@@ -178,16 +180,17 @@ class OpenCases(MutableMapping):
         not fit the memory target as objects); False when the journal cannot be written."""
         ids = [i for i in ids if i in self.cases]
         blobs = [pickle.dumps(FIELD_VALUES(self.cases[i]), pickle.HIGHEST_PROTOCOL) for i in ids]
-        live = sum(length for _, length in self.where.values())
-        fresh = not self.journal.token or self.journal.size > 2 * (live + 4096)
+        fresh = not self.journal.token or self.journal.size > 2 * (self.live + 4096)
         if fresh:  # carry the cases not being stored over into the new journal
             kept = [i for i in self.where if i not in self.cases]
             blobs += [self.journal.read(*self.where[i]) for i in kept]
             ids += kept
+            self.live = 0
         starts = self.journal.append(blobs, fresh)
         if starts is None:
             return False
         for case_id, start, blob in zip(ids, starts, blobs):
+            self.live += len(blob) - (0 if fresh else self.where.get(case_id, (0, 0))[1])
             self.where[case_id] = (start, len(blob))
             self.sigs[case_id] = zlib.crc32(blob)
             self.cases.pop(case_id, None)
