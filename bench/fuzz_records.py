@@ -12,7 +12,8 @@ records each distinct exception (type and place) under bench/fuzz-findings/ and 
 libFuzzer's last line, "Done N runs in T second(s)", gives the executions.
 
 The record target also checks the properties the writer and `svc repair` rely on, for whatever
-bytes a file holds: the reader's line numbers are in range and at most the last line is torn;
+bytes a file holds: the reader's line numbers are in range and at most the last line is torn; the daily check's
+fast scan (store/scan.py) accepts only a file the careful reader reads without fault;
 an event appended after those bytes (prev from the writer's own tail scan) is never reported as
 a broken chain; after `repair`'s plan the file reads with no torn or unparsable line.
 """
@@ -36,6 +37,7 @@ KEEP_GOING = os.environ.get("SVC_FUZZ_KEEP_GOING") == "1"
 
 with atheris.instrument_imports(include=["svccli"]):
     from svccli.store import log as record_log
+    from svccli.store import scan
     from svccli.store.home import load_home
     from svccli.store.repair import plan
 
@@ -111,6 +113,18 @@ def check_records(data: bytes) -> None:
         bad = [p for p in record_log.read_file(after, SHOWN)[1] if p.line == last]
         if bad:
             raise PropertyFailed(f"the appended line reads as {bad[0].message}")
+
+        # the daily check's fast scan takes only a file the careful reader reads without fault, and
+        # finds no intake or closing record that the careful reader does not
+        _, _, careful, _, intakes, closing = scan._first_pass((SHOWN, path))
+        if careful is None:
+            if problems:
+                raise PropertyFailed(f"the fast scan took a file the careful reader faults: {problems[0]}")
+            cases = {(ln.event.get("type"), ln.event.get("case")) for ln in lines}
+            for kind, found_ids in (("intake", intakes), (None, closing)):
+                for case in filter(None, found_ids.split(b"\n")):
+                    if not any(c == case.decode() and (t == kind or (kind is None and t != "intake")) for t, c in cases):
+                        raise PropertyFailed(f"the fast scan found {case!r} that the careful reader does not")
 
         # after repair's plan nothing torn or unparsable is left, and no parsed line was dropped
         keep, moved, _ = plan(data)

@@ -57,7 +57,7 @@ class RecordState:
     files: dict[str, FileMark] = field(default_factory=dict)
     where: dict[str, tuple] = field(default_factory=dict)  # open case id -> (start, length) in the journal
     sigs: dict[str, int] = field(default_factory=dict)  # open case id -> crc32 of its pickle
-    journal: tuple = ("", 0)  # the journal's token and size when this state was written
+    journal: tuple = ("", 0, 0)  # the journal's token, size and bytes in use when this state was written
     woken: dict[str, tuple] = field(default_factory=dict)  # open case id -> overdue.wake(...) as day ordinals
     woken_for: object = None  # the catalogue key the wake dates were computed under
     closed: dict[str, str] = field(default_factory=dict)  # month of the closing records -> token of its file
@@ -121,11 +121,11 @@ class OpenCases(MutableMapping):
     """The open cases by id, each unpickled the first time it is asked for. `woken` gives the first
     day each can be listed by the daily check (see `listable`)."""
 
-    def __init__(self, journal: Journal, where: dict, sigs: dict, woken: dict, refold):
+    def __init__(self, journal: Journal, where: dict, sigs: dict, woken: dict, refold, live: int = 0):
         self.journal, self.where, self.sigs, self.woken, self.refold = journal, where, sigs, woken, refold
         self.cases: dict[str, Case] = {}
         self.refolded: set[str] = set()
-        self.live = sum(length for _, length in where.values())  # bytes of the journal still in use
+        self.live = live  # bytes of the journal still in use
 
     def __getitem__(self, case_id: str) -> Case:
         case = self.cases.get(case_id)
@@ -203,16 +203,26 @@ class ClosedIds:
 
     def __init__(self, home: Path, tokens: dict[str, str]):
         self.home, self.tokens, self.sets, self.dirty = home, dict(tokens), {}, set()
+        self._latest = None
 
     def __contains__(self, case_id: str) -> bool:
         m = ID_MONTH.search(case_id)
         since = f"20{m[1]}-{m[2]}" if m else ""
+        if not self.tokens or since > self.latest:  # taken in after the last month anything closed
+            return False
         key = case_id.encode()
         return any(key in self._month(month) for month in self.tokens if month >= since)
+
+    @property
+    def latest(self) -> str:
+        if self._latest is None:
+            self._latest = max(self.tokens)
+        return self._latest
 
     def add(self, case_id: str, month: str) -> None:
         self._month(month).add(case_id.encode())
         self.tokens.setdefault(month, "")
+        self._latest = None
         self.dirty.add(month)
 
     def _month(self, month: str) -> set[bytes]:
@@ -228,6 +238,7 @@ class ClosedIds:
     def put(self, month: str, ids: set[bytes]) -> None:
         """A whole month's ids, written at once (the rebuild hands them over a month at a time)."""
         self.tokens[month] = secrets.token_hex(8)
+        self._latest = None
         save(self.home, f"closed-{month}", (self.tokens[month], b"\n".join(ids)))
 
     def save(self) -> dict[str, str]:
@@ -423,10 +434,11 @@ def _freeze(home, cases: OpenCases, ids) -> None:
 def _open_cases(home, state: RecordState | None = None) -> OpenCases:
     if state is None:
         return OpenCases(Journal(home.path), {}, {}, {}, _refolder(home))
-    journal = Journal(home.path, *state.journal)
+    token, size, live = state.journal
+    journal = Journal(home.path, token, size)
     if state.where:
         journal.check()
-    return OpenCases(journal, state.where, state.sigs, state.woken, _refolder(home))
+    return OpenCases(journal, state.where, state.sigs, state.woken, _refolder(home), live)
 
 
 def _refolder(home):
@@ -457,7 +469,7 @@ def _save_records(home: Path, state: RecordState, cases: OpenCases, changed=()) 
     if not cases.store(set(changed) | cases.refolded):
         return  # the journal could not be written (or another process wrote it meanwhile): not saved
     state.where, state.sigs, state.woken = cases.where, cases.sigs, cases.woken
-    state.journal = (cases.journal.token, cases.journal.size)
+    state.journal = (cases.journal.token, cases.journal.size, cases.live)
     save(home, "records", (RECORDS_STAMP, state))
 
 
