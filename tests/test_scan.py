@@ -159,3 +159,19 @@ def test_worker_processes_give_the_same_scan(generated, monkeypatch):
     many, many_found = _scanned_open(generated)
     _scan(generated, closed_many)
     assert many == one and many_found.marks == one_found.marks and closed_many == closed_one
+
+
+def test_an_event_filed_under_a_later_day_than_its_time_never_breaks_the_rebuild(office: Office):
+    """A record whose time is older than its file's day (hand-made, or a clock put right) is folded
+    as the careful reader would take the day's files: no crash, and cached equals fresh."""
+    r = office.run("intake", "ZG-001", "--applicant", "张三", "--phone", "13812345678", "--material", "M01",
+                   "--material", "M02", "--material", "M05:2", "--material", "M06", "-q", today="2026-11-20T09:00")
+    case = r.stdout.strip()
+    RecordLog(office.path).append([{"ts": "2026-11-19T09:00:00+08:00", "by": "S001", "type": "suspend", "case": case,
+                                    "reason": "survey", "expected": "", "note": ""}], "2026-11-23", "T02")
+    first = office.run("overdue", "--format", "json", today="2026-12-20T08:00")
+    again = office.run("overdue", "--format", "json", today="2026-12-20T08:00")
+    shutil.rmtree(office.path / ".svc")
+    fresh = office.run("overdue", "--format", "json", today="2026-12-20T08:00")
+    assert first.exit_code in (0, 3) and (first.exit_code, first.stdout) == (again.exit_code, again.stdout) \
+        == (fresh.exit_code, fresh.stdout)

@@ -261,17 +261,16 @@ class Early:
     started: object = None
 
 
-def prefetch(path: Path) -> Early:
+def prefetch(path: Path, start: bool = True) -> Early:
     listing = {p.relative_to(path).as_posix(): p for p in RecordLog(path).files_since("")}
     state = _load_state(path)
-    return Early(state, listing, first_pass(listing) if state is None else None)
+    return Early(state, listing, first_pass(listing) if state is None and start else None)
 
 
 def records(home, early: Early | None = None) -> tuple[Folded, list[Problem]]:
     """The open cases (closed ones are not kept) and the problems found; hard problems are
     returned and nothing is cached until they are mended."""
-    early = early or Early(_load_state(home.path), {p.relative_to(home.path).as_posix(): p
-                                                     for p in home.log.files_since("")})
+    early = early or prefetch(home.path, start=False)
     listing, state, key = early.listing, early.state, catalog_key(home.path)
     found = None
     if state is not None:
@@ -359,16 +358,19 @@ def _appended(path: Path, mark: FileMark | None, st) -> bytes | None:
 def _apply(fold: Fold, closed: "ClosedIds", lines, known_open: bool = False) -> set[str] | None:
     """Apply ordered lines to the open cases (`fold.cases`); a closing record moves its case to
     `closed`. The ids of the cases changed, or None for an event older than what its case has had.
-    `known_open`: the lines are all of cases not closed (the rebuild's second pass)."""
+    `known_open`: the lines are all of cases not closed, a day's files at a time (the rebuild's
+    second pass, which applies an event in a later day's file even if older, as `fold` would not)."""
     cases, touched = fold.cases, set()
     for ln in lines:
         case_id = ln.event.get("case")
         if not isinstance(case_id, str) or not case_id:
             continue  # the daily check needs no first-contact ledger
-        if case_id in cases:
+        if known_open:
+            pass
+        elif case_id in cases:
             if ln.event["ts"] < cases[case_id].last_ts:
                 return None
-        elif not known_open and case_id in closed:
+        elif case_id in closed:
             continue
         if ln.event["type"] in CLOSING:
             if case_id in cases:
