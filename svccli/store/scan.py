@@ -126,28 +126,46 @@ def _first_pass(item: tuple[str, Path]):
 
 
 def open_lines(listing: dict[str, Path], found: Scan) -> Iterator[tuple[str, list[Line]]]:
-    """Pass 2: the events of the open cases, a day at a time (day, lines), from the earliest open
-    case's intake day."""
+    """Pass 2: the events of the open cases, a day at a time (day, lines). Most open cases were
+    taken in during the last weeks: their files come first, so the fold starts at once, while the
+    workers go on to the older files that only the few cases open since long ago need (disjoint
+    cases: each case's events still come in order)."""
     if not found.opened:
         return
-    since = min(_intake_day(c) for c in found.opened)
-    days = sorted(d for d in found.fast.keys() | found.careful.keys() if d >= since)
+    taken = {case: _intake_day(case) for case in found.opened}
+    order = sorted(taken.values())
+    recent = order[len(order) // 20]  # from this day on, 95 % of the open cases were taken in
+    old = {case for case, day in taken.items() if day < recent}
+    days = sorted(d for d in found.fast.keys() | found.careful.keys() if d >= order[0])
+    late, early = [d for d in days if d >= recent], [d for d in days if d < recent]
     global _OPENED
     _OPENED = found.opened  # for the workers, which fork from here
     try:
-        picked = _map(_second_pass, [(rel, listing[rel]) for day in days for rel in found.fast.get(day, ())])
-        for day in days:
-            lines = [ln for ln in found.careful.get(day, ()) if _case_of(ln.event) in found.opened]
-            for rel in found.fast.get(day, ()):
-                for n, raw in next(picked):
-                    event, message = parse_line(raw, None)
-                    if message:
-                        found.problems.append(Problem(rel, n, message))
-                    if event is not None and _case_of(event) in found.opened:
-                        lines.append(Line(rel, n, event))
-            yield day, lines
+        picked = _map(_second_pass, [(rel, listing[rel]) for day in late + early for rel in found.fast.get(day, ())])
+        held = {}  # the old cases' events met in the late files: after their earlier ones
+        for day in late:
+            lines = _day_lines(day, found, picked)
+            held[day] = [ln for ln in lines if _case_of(ln.event) in old]
+            yield day, [ln for ln in lines if _case_of(ln.event) not in old]
+        for day in early:
+            yield day, _day_lines(day, found, picked)
+        yield from ((day, lines) for day, lines in held.items() if lines)
     finally:
         _OPENED = set()
+
+
+def _day_lines(day: str, found: Scan, picked: Iterator) -> list[Line]:
+    """The open cases' events of one day: from its careful files, and parsed from what the workers
+    picked out of its clean ones (taken from `picked` in order)."""
+    lines = [ln for ln in found.careful.get(day, ()) if _case_of(ln.event) in found.opened]
+    for rel in found.fast.get(day, ()):
+        for n, raw in next(picked):
+            event, message = parse_line(raw, None)
+            if message:
+                found.problems.append(Problem(rel, n, message))
+            if event is not None and _case_of(event) in found.opened:
+                lines.append(Line(rel, n, event))
+    return lines
 
 
 _OPENED: set[bytes] = set()
