@@ -310,35 +310,35 @@ def records(home, early: Early | None = None) -> tuple[Folded, list[Problem]]:
 
 def _current(home, state: RecordState, listing: dict[str, Path], key):
     """The state brought up to date, or None when only a rebuild can do that."""
-    if _unchanged(state, listing):
+    changed = _changed(state, listing)
+    if not changed:
         cases = _open_cases(home, state)
         if state.woken_for != key:  # the catalogue or calendar changed: every wake date again
             _wake_all(home, cases)
             state.woken_for = key
             _save_records(home.path, state, cases)
         return cases, list(state.problems)
-    return _incremental(home, state, listing, key)
+    return _incremental(home, state, listing, changed, key)
 
 
-def _unchanged(state: RecordState, listing: dict[str, Path]) -> bool:
-    if state.files.keys() != listing.keys():
-        return False
+def _changed(state: RecordState, listing: dict[str, Path]) -> dict[str, os.stat_result]:
+    """The files not as the state remembers them (new ones too), with what they are now."""
+    changed = {}
     for rel, path in listing.items():
-        st, mark = path.stat(), state.files[rel]
-        if (st.st_size, st.st_mtime_ns, st.st_ino) != (mark.size, mark.mtime_ns, mark.ino):
-            return False
-    return True
-
-
-def _incremental(home, state: RecordState, listing: dict[str, Path], key):
+        st, mark = os.stat(path), state.files.get(rel)
+        if mark is None or (st.st_size, st.st_mtime_ns, st.st_ino) != (mark.size, mark.mtime_ns, mark.ino):
+            changed[rel] = st
     if not state.files.keys() <= listing.keys():
+        changed[""] = None  # a file went away
+    return changed
+
+
+def _incremental(home, state: RecordState, listing: dict[str, Path], changed: dict, key):
+    if "" in changed:
         return None  # a file went away: rebuild
     new_lines, problems, marks = [], [], dict(state.files)
-    for rel, path in listing.items():
-        mark = marks.get(rel)
-        st = path.stat()
-        if mark and (st.st_size, st.st_mtime_ns, st.st_ino) == (mark.size, mark.mtime_ns, mark.ino):
-            continue
+    for rel, st in changed.items():
+        path, mark = listing[rel], marks.get(rel)
         appended = _appended(path, mark, st)
         if appended is None:
             return None
