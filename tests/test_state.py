@@ -161,3 +161,15 @@ def test_cache_when_the_journal_of_open_cases_is_damaged(busy):
         assert answers(busy) == fresh(busy)
     journal.unlink()
     assert answers(busy) == fresh(busy)
+
+
+def test_cache_when_the_index_of_open_cases_is_damaged_or_grows_by_deltas(busy):
+    index = busy.path / ".svc" / "cache" / "open-index.bin"
+    answers(busy)
+    for today in ("2026-12-01T09:00", "2026-12-02T09:00", "2026-12-03T09:00"):  # updates append deltas
+        intake(busy, today, *ALL)
+        assert_same(busy)
+    good = index.read_bytes()
+    for broken in (b"", good[:10], good[: len(good) // 2], b"x" * len(good), good + b"tail"):
+        index.write_bytes(broken)
+        assert answers(busy) == fresh(busy)

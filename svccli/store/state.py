@@ -19,6 +19,7 @@ from __future__ import annotations
 import array
 import datetime as dt
 import gc
+import io
 import os
 import pickle
 import secrets
@@ -71,21 +72,71 @@ class RecordState:
     closed: dict[str, str] = field(default_factory=dict)  # month of the closing records -> token of its file
     problems: list[Problem] = field(default_factory=list)  # soft and torn ones, re-reported each run
 
-    def __getstate__(self) -> dict:
-        """The per-case index as a list of ids and arrays of ints: a year's open cases pickle and
-        unpickle in a few milliseconds, where dicts of tuples take tens."""
-        ids = list(self.where)
-        state = dict(self.__dict__, sigs=None, woken=None)
-        state["where"] = (ids, array.array("q", chain.from_iterable(self.where.values())),
-                          array.array("q", map(self.sigs.get, ids, repeat(-1))),
-                          array.array("q", chain.from_iterable(map(self.woken.get, ids, repeat((0, NEVER))))))
-        return state
+    index: tuple = ("", 0, 0)  # open-index.bin: its token, the size of its base, its size
 
-    def __setstate__(self, state: dict) -> None:
-        ids, where, sigs, woken = state["where"]
-        state.update(where=dict(zip(ids, zip(where[0::2], where[1::2]))), sigs=dict(zip(ids, sigs)),
-                     woken=dict(zip(ids, zip(woken[0::2], woken[1::2]))))
-        self.__dict__.update(state)
+    def __getstate__(self) -> dict:
+        return dict(self.__dict__, where=None, sigs=None, woken=None)  # they live in open-index.bin
+
+
+class Index:
+    """Per open case, where its pickle is in the journal, its crc32 and its wake dates, in
+    .svc/cache/open-index.bin: a base (a list of ids and arrays of ints, which load in
+    milliseconds), then one delta per update with only the entries that changed, so an update
+    writes what it changed rather than a year's index. Written afresh when the deltas outgrow the
+    base. Read only as far as the state says it was written, under its token."""
+
+    def __init__(self, home: Path):
+        self.path = home / ".svc" / "cache" / "open-index.bin"
+
+    def read(self, state: RecordState) -> bool:
+        token, _, size = state.index
+        try:
+            with open(self.path, "rb") as f:
+                data = f.read(size)
+            stream = io.BytesIO(data)
+            head, ids, where, sigs, woken = pickle.load(stream)
+            entries = dict(zip(ids, zip(where[0::2], where[1::2], sigs, woken[0::2], woken[1::2])))
+            while stream.tell() < size:
+                head_delta, changed, dropped = pickle.load(stream)
+                if head_delta != token:
+                    return False
+                entries.update(changed)
+                for case_id in dropped:
+                    entries.pop(case_id, None)
+        except Exception:  # noqa: BLE001 — missing, short or damaged: rebuild
+            return False
+        if head != token or len(data) != size:
+            return False
+        state.where = {i: e[:2] for i, e in entries.items()}
+        state.sigs = {i: e[2] for i, e in entries.items()}
+        state.woken = {i: e[3:] for i, e in entries.items()}
+        return True
+
+    def write(self, state: RecordState, cases: "OpenCases") -> tuple | None:
+        """The new (token, base size, size), or None when it could not be written."""
+        token, base, size = state.index
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if token and size < 2 * base and len(cases.dirty) < len(cases.where) // 2:
+                entry = lambda i: (*cases.where[i], cases.sigs.get(i, -1), *cases.woken.get(i, (0, NEVER)))
+                delta = pickle.dumps((token, {i: entry(i) for i in cases.dirty if i in cases.where},
+                                      list(cases.dropped)), pickle.HIGHEST_PROTOCOL)
+                with open(self.path, "ab") as f:
+                    if f.tell() == size:  # else another process wrote meanwhile: written afresh below
+                        f.write(delta)
+                        return token, base, size + len(delta)
+            token, ids = secrets.token_hex(8), list(cases.where)
+            blob = pickle.dumps((token, ids, array.array("q", chain.from_iterable(cases.where.values())),
+                                 array.array("q", map(cases.sigs.get, ids, repeat(-1))),
+                                 array.array("q", chain.from_iterable(map(cases.woken.get, ids, repeat((0, NEVER)))))),
+                                pickle.HIGHEST_PROTOCOL)
+            tmp = self.path.with_name(f".open-index.{token}")
+            with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
+                f.write(blob)
+            os.replace(tmp, self.path)
+            return token, len(blob), len(blob)
+        except OSError:
+            return None
 
 
 class Journal:
@@ -150,6 +201,8 @@ class OpenCases(MutableMapping):
         self.cases: dict[str, Case] = {}
         self.refolded: set[str] = set()
         self.live = live  # bytes of the journal still in use
+        self.dirty: set[str] = set()  # ids whose index entry changed, and those that went away
+        self.dropped: set[str] = set()
 
     def __getitem__(self, case_id: str) -> Case:
         case = self.cases.get(case_id)
@@ -179,6 +232,8 @@ class OpenCases(MutableMapping):
         self.live -= self.where.get(case_id, (0, 0))[1]
         for d in (self.where, self.sigs, self.woken, self.cases):
             d.pop(case_id, None)
+        self.dirty.discard(case_id)
+        self.dropped.add(case_id)
 
     def __contains__(self, case_id) -> bool:
         return case_id in self.where or case_id in self.cases
@@ -218,6 +273,7 @@ class OpenCases(MutableMapping):
             self.live += len(blob) - (0 if fresh else self.where.get(case_id, (0, 0))[1])
             self.where[case_id] = (start, len(blob))
             self.sigs[case_id] = zlib.crc32(blob)
+            self.dirty.add(case_id)
             self.cases.pop(case_id, None)
         return True
 
@@ -484,6 +540,7 @@ def _wake(home, cases: OpenCases, ids) -> None:
             cases.woken[case_id] = tuple(d.toordinal() if d else NEVER for d in wake(cases[case_id], catalog, calendar))
         except ValueError:  # a date the calendar cannot count (CalendarError): always examined
             cases.woken[case_id] = (0, NEVER)
+        cases.dirty.add(case_id)
 
 
 def _wake_all(home, cases: OpenCases) -> None:
@@ -496,10 +553,17 @@ def _save_records(home: Path, state: RecordState, cases: OpenCases, changed=()) 
         return  # the journal could not be written (or another process wrote it meanwhile): not saved
     state.where, state.sigs, state.woken = cases.where, cases.sigs, cases.woken
     state.journal = (cases.journal.token, cases.journal.size, cases.live)
+    index = Index(home).write(state, cases)
+    if index is None:
+        return
+    state.index = index
+    cases.dirty, cases.dropped = set(), set()
     save(home, "records", (RECORDS_STAMP, state))
 
 
 def _load_state(home: Path) -> RecordState | None:
     cached = load(home, "records")
     fits = isinstance(cached, tuple) and len(cached) == 2 and cached[0] == RECORDS_STAMP
-    return cached[1] if fits and isinstance(cached[1], RecordState) else None
+    if not (fits and isinstance(cached[1], RecordState) and Index(home).read(cached[1])):
+        return None
+    return cached[1]
