@@ -223,6 +223,12 @@ class OpenCases(MutableMapping):
         self.refolded.add(case_id)
         return self.refold(case_id)
 
+    def get(self, case_id: str, default=None):  # the fold asks for every event: no KeyError round trip
+        case = self.cases.get(case_id)
+        if case is None and case_id in self.where:
+            case = self.cases[case_id] = self._thawed(case_id)
+        return default if case is None else case
+
     def __setitem__(self, case_id: str, case: Case) -> None:
         self.cases[case_id] = case
 
