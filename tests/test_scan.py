@@ -175,3 +175,21 @@ def test_an_event_filed_under_a_later_day_than_its_time_never_breaks_the_rebuild
     fresh = office.run("overdue", "--format", "json", today="2026-12-20T08:00")
     assert first.exit_code in (0, 3) and (first.exit_code, first.stdout) == (again.exit_code, again.stdout) \
         == (fresh.exit_code, fresh.stdout)
+
+
+def test_the_state_selects_exactly_the_cases_that_may_be_listed(sample: Office):
+    """OpenCases.listable inlines may_be_listed over the stored day ordinals: the same cases."""
+    import datetime as dt
+
+    from svccli.store import state
+    from svccli.store.catalog_cache import load_home_cached
+
+    home = load_home_cached(sample.path)
+    cases = state.records(home)[0].cases
+    assert cases.woken
+    for day in (dt.date(2026, 10, 1) + dt.timedelta(days=n) for n in range(0, 120, 3)):
+        for warn in (None, 0, 3):
+            horizon = warning_horizon(home.calendar, day, warn)
+            until = horizon.toordinal() if horizon else None
+            want = [i for i, w in cases.woken.items() if may_be_listed(w, day.toordinal(), until)]
+            assert cases.listable(day, horizon) == want

@@ -8,9 +8,7 @@ import sys
 import click
 
 from svccli import __version__
-from svccli.cli.context import App, parse_moment
 from svccli.errors import DataError, Locked, UsageError
-from svccli.store.log import LockTimeout, StoreError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -52,6 +50,8 @@ class SvcGroup(click.Group):
         return None
 
     def invoke(self, ctx: click.Context):
+        from svccli.store.log import LockTimeout, StoreError  # not needed for --version or --help
+
         try:
             return super().invoke(ctx)
         except LockTimeout as e:
@@ -78,6 +78,8 @@ def cli(ctx: click.Context, home: str | None, today: str | None, as_of: str | No
     \b
     退出码：0 正常；1 数据问题；2 用法错误；3 发现超期案件或无人值守岗位；4 记录锁被占用。
     """
+    from svccli.cli.context import App, parse_moment  # imported by commands only: --version starts fast
+
     for value, name in ((today, "--today"), (as_of, "--as-of")):
         if value:
             parse_moment(value, name)  # a bad date is refused before anything runs, naming the option

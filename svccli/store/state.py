@@ -32,7 +32,7 @@ from pathlib import Path
 
 from svccli.core.cases import CLOSING, Case, Fold, Folded
 from svccli.core.events import sort_key
-from svccli.core.overdue import may_be_listed, wake
+from svccli.core.overdue import wake
 from svccli.core.problems import Problem
 from svccli.store.log import RecordLog, line_hash, read_file
 from svccli.store.cache import CODE, load, save
@@ -95,22 +95,21 @@ class Index:
                 data = f.read(size)
             stream = io.BytesIO(data)
             head, ids, where, sigs, woken = pickle.load(stream)
-            entries = dict(zip(ids, zip(where[0::2], where[1::2], sigs, woken[0::2], woken[1::2])))
+            state.where = dict(zip(ids, zip(where[0::2], where[1::2])))
+            state.sigs = dict(zip(ids, sigs))
+            state.woken = dict(zip(ids, zip(woken[0::2], woken[1::2])))
             while stream.tell() < size:
                 head_delta, changed, dropped = pickle.load(stream)
                 if head_delta != token:
                     return False
-                entries.update(changed)
+                for case_id, (start, length, sig, first, due) in changed.items():
+                    state.where[case_id], state.sigs[case_id], state.woken[case_id] = (start, length), sig, (first, due)
                 for case_id in dropped:
-                    entries.pop(case_id, None)
+                    for d in (state.where, state.sigs, state.woken):
+                        d.pop(case_id, None)
         except Exception:  # noqa: BLE001 — missing, short or damaged: rebuild
             return False
-        if head != token or len(data) != size:
-            return False
-        state.where = {i: e[:2] for i, e in entries.items()}
-        state.sigs = {i: e[2] for i, e in entries.items()}
-        state.woken = {i: e[3:] for i, e in entries.items()}
-        return True
+        return head == token and len(data) == size
 
     def write(self, state: RecordState, cases: "OpenCases") -> tuple | None:
         """The new (token, base size, size), or None when it could not be written."""
@@ -253,8 +252,9 @@ class OpenCases(MutableMapping):
 
     def listable(self, today: dt.date, horizon: dt.date | None) -> list[str]:
         """The ids of the cases the daily check can list today (`overdue.may_be_listed`)."""
-        day, until = today.toordinal(), horizon.toordinal() if horizon else None
-        return [i for i, w in self.woken.items() if may_be_listed(w, day, until)]
+        day, until = today.toordinal(), horizon.toordinal() if horizon else -1
+        # overdue.may_be_listed, inlined over a year's open cases (ordinals, NEVER for none)
+        return [i for i, (first, due) in self.woken.items() if first <= day or due <= until]
 
     def signature(self, case_id: str):
         """What identifies the state of a case as last stored (None when it is not stored yet)."""
