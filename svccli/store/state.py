@@ -451,13 +451,12 @@ def _apply(fold: Fold, closed: "ClosedIds", lines, known_open: bool = False) -> 
         case_id = ln.event.get("case")
         if not isinstance(case_id, str) or not case_id:
             continue  # the daily check needs no first-contact ledger
-        if known_open:
-            pass
-        elif case_id in cases:
-            if ln.event["ts"] < cases[case_id].last_ts:
+        if not known_open:
+            case = cases.get(case_id)
+            if case is not None and ln.event["ts"] < case.last_ts:
                 return None
-        elif case_id in closed:
-            continue
+            if case is None and case_id in closed:
+                continue
         if ln.event["type"] in CLOSING:
             if case_id in cases:
                 del cases[case_id]
