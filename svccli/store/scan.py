@@ -7,8 +7,10 @@ needs only the cases still open. So the year is read in two passes over whole fi
    `prev` fields cut from each line's fixed tail) and one regular expression finds the intakes and
    the closing events (deliver, refuse, refer, withdraw, close). A case with a closing event is
    closed for the daily check. The last line, which no later `prev` vouches for, is parsed in full.
-2. The files from the earliest open case's intake day on, a day at a time: the lines of the open
-   cases are parsed and handed to the fold.
+2. The files from the earliest open case's intake day on, a day at a time (the last weeks', where
+   most open cases are, first): the lines of the open cases are parsed and handed to the fold.
+
+On a machine with more than one core, a big year's files are read by forked worker processes.
 
 A file not exactly as the writer makes it (a torn or blank line, a broken chain, a line of another
 shape) is read by the careful reader instead (`read_file`), whose messages name file and line.
