@@ -173,3 +173,23 @@ def test_cache_when_the_index_of_open_cases_is_damaged_or_grows_by_deltas(busy):
     for broken in (b"", good[:10], good[: len(good) // 2], b"x" * len(good), good + b"tail"):
         index.write_bytes(broken)
         assert answers(busy) == fresh(busy)
+
+
+def test_cache_when_another_process_wrote_the_journal_meanwhile(busy, monkeypatch):
+    """A journal grown by someone else since the state was read is never appended to as if it were
+    ours: that update is not saved, and the next run answers as a fresh one."""
+    from svccli.store import state
+
+    answers(busy)
+    real = state.Journal.append
+
+    def append(self, blobs, fresh=False):
+        with open(self.path, "ab") as f:
+            f.write(b"someone else")
+        return real(self, blobs, fresh)
+
+    monkeypatch.setattr(state.Journal, "append", append)
+    intake(busy, "2026-12-01T09:00", *ALL)
+    answers(busy)
+    monkeypatch.undo()
+    assert answers(busy) == fresh(busy)

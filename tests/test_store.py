@@ -348,3 +348,12 @@ def test_concurrent_appends_lose_nothing(tmp_path: Path, monkeypatch):
     # the writers really interleaved (otherwise this test proves little)
     order = [ln.event["writer"] for ln in lines]
     assert sum(a != b for a, b in zip(order, order[1:])) > WRITERS
+
+
+def test_intake_day_is_read_from_a_case_id():
+    from svccli.store.log import intake_day
+
+    assert intake_day("TX-W01-261125-007") == "2026-11-25"
+    assert intake_day("TX-B01-260105-0001") == "2026-01-05"
+    for no_day in ("TX-W01-2611-007", "TX-W01-26112X-007", "261125-007", "TX-W01-261125-X", ""):
+        assert intake_day(no_day) == ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import click
 
 from svccli.cli.context import App, pass_app
@@ -9,7 +11,7 @@ from svccli.cli.params import TEXT, Text
 from svccli.cli.recording import find_case, html_option, print_document, record, require, service_of
 from svccli.core.calendar import CalendarError
 from svccli.core.deadlines import PAUSE_REASONS, days_between, due
-from svccli.core.overdue import KINDS, LATE, daily_check, warning_horizon
+from svccli.core.overdue import KINDS, LATE, daily_check, listing_order, warning_horizon
 from svccli.core.privacy import mask_phone
 from svccli.errors import DataError, Found, UsageError
 from svccli.render.output import emit, output_options
@@ -50,34 +52,41 @@ def overdue(app: App, warn_days, department, holder, record_it, fmt, encoding) -
         entries = _checked(app, folded.cases, warn_days)
     except CalendarError as e:
         raise DataError(str(e)) from None
-    entries = sorted((e for e in entries if (not holder or e[2] == holder) and (not department or e[1] == department)),
-                     key=lambda e: e[0])
-    emit([e[4] for e in entries], OVERDUE_COLUMNS, fmt, encoding)
-    late = [e for e in entries if e[4]["kind"] in LATE]
+    entries = sorted((e for e in entries if (not holder or e.holder == holder)
+                      and (not department or e.department == department)), key=lambda e: e.order)
+    emit([e.row for e in entries], OVERDUE_COLUMNS, fmt, encoding)
+    late = [e for e in entries if e.row["kind"] in LATE]
     if record_it:
-        new = [{"type": "overdue", "case": r["case"], "due": r["due"], "days_late": r["days_late"]}
-               for *_, recorded, r in late if r["due"] and r["kind"] in ("overdue", "deemed") and not recorded]
+        new = [{"type": "overdue", "case": e.row["case"], "due": e.row["due"], "days_late": e.row["days_late"]}
+               for e in late if e.row["due"] and e.row["kind"] in ("overdue", "deemed") and not e.recorded]
         if new:
             record(app, new)
     if late:
         raise Found()
 
 
-ORDER = {kind: i for i, kind in enumerate(KINDS)}
+class Entry(NamedTuple):
+    """One finding of the daily check as listed (and as kept in the day's memo)."""
+
+    order: tuple  # overdue.listing_order
+    department: str  # the item's department code, for --department
+    holder: str
+    recorded: bool  # an overdue record was made for the case today
+    row: dict
 
 
-def _checked(app: App, cases, warn_days) -> list[tuple]:
-    """The findings of the daily check as (order, department, holder, recorded today, row). From the
+def _checked(app: App, cases, warn_days) -> list[Entry]:
+    """The findings of the daily check, as listed. From the
     derived state only the cases that can be listed today are looked at, and a case unchanged since
     an earlier check of the same day and question gives that check's answer again (store/memo.py)."""
     home = app.home
     if not hasattr(cases, "listable"):  # --as-of: folded afresh
         return [_entry(app, f) for f in daily_check(cases.values(), home.catalog, home.calendar, app.today, warn_days)]
-    from svccli.store.catalog_cache import catalog_key
+    from svccli.store.catalog_cache import key_of
     from svccli.store.memo import Memo
 
     ids = cases.listable(app.today, warning_horizon(home.calendar, app.today, warn_days))
-    memo = Memo(home.path, "daily", (app.today.isoformat(), warn_days, catalog_key(home.path)))
+    memo = Memo(home.path, "daily", (app.today.isoformat(), warn_days, key_of(home)))
     entries, todo = [], {}
     for case_id in ids:
         signature = cases.signature(case_id)
@@ -96,9 +105,8 @@ def _checked(app: App, cases, warn_days) -> list[tuple]:
     return entries
 
 
-def _entry(app: App, f) -> tuple:
-    return ((ORDER[f.kind], -f.days_late, f.case.id), f.item.department, f.case.holder,
-            app.today in f.case.overdue_days, _row(app, f))
+def _entry(app: App, f) -> Entry:
+    return Entry(listing_order(f), f.item.department, f.case.holder, app.today in f.case.overdue_days, _row(app, f))
 
 
 def _row(app: App, f) -> dict:

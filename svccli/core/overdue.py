@@ -170,5 +170,12 @@ def warning_horizon(calendar: Calendar, today: dt.date, warn_days: int | None) -
 
 def daily_check(cases, catalog: Catalog, calendar: Calendar, today: dt.date, warn_days: int | None = None) -> list[Finding]:
     found = [f for c in cases for f in check_case(c, catalog, calendar, today, warn_days)]
-    order = {kind: i for i, kind in enumerate(KINDS)}
-    return sorted(found, key=lambda f: (order[f.kind], -f.days_late, f.case.id))
+    return sorted(found, key=listing_order)
+
+
+ORDER = {kind: i for i, kind in enumerate(KINDS)}
+
+
+def listing_order(f: Finding) -> tuple:
+    """Where a finding stands in the listing: by kind (KINDS), the latest first, then by case."""
+    return ORDER[f.kind], -f.days_late, f.case.id

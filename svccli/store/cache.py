@@ -44,13 +44,27 @@ def load(home: Path, name: str):
 
 
 def save(home: Path, name: str, value) -> None:
-    """Write atomically (temp file, rename): a crash leaves the old cache or none, never half of one."""
-    folder = cache_path(home, name).parent
+    """Pickle a value into .svc/cache/<name>.pickle; a read-only home still answers, only more slowly."""
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache_path(home, name))
+        write_file(cache_path(home, name), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
-        return  # a read-only home still answers, only more slowly
+        return
+
+
+def write_file(target: Path, *parts: bytes) -> None:
+    """Write a cache file whole: into a temporary file (0600) in the cache folder (0700), then
+    renamed over the old one, so a reader meets the old file or the new, never half of one.
+    OSError when it cannot be written."""
+    for folder in (target.parent.parent, target.parent):
+        folder.mkdir(mode=0o700, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(b"".join(parts))
+        os.replace(tmp, target)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

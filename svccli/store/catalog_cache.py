@@ -15,9 +15,9 @@ from its YAML (and the cache rewritten). No answer depends on it.
 from __future__ import annotations
 
 import gc
+import io
 import os
 import pickle
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from svccli.core.problems import Problem
 from svccli.core.roster import Roster
 from svccli.core.scoring import Scheme
 from svccli.store.home import Home
-from svccli.store.cache import CODE
+from svccli.store.cache import CODE, write_file
 
 NAME = "catalog.pickle"
 FORMAT = 1
@@ -108,10 +108,14 @@ def _scan(folder: str, parts: tuple[str, ...], found: list) -> None:
 def load_home_cached(path: Path) -> Home:
     """The home at `path`, its catalogue from the cache when every YAML file is as it was."""
     header = (TAG, FORMAT, CODE, catalog_key(path))  # taken before parsing: an edit meanwhile re-parses
-    home = _read(path, header)
-    if home is not None:
-        return home
-    return _parse_and_save(path, header)
+    home = _read(path, header) or _parse_and_save(path, header)
+    home.key = header[3]
+    return home
+
+
+def key_of(home: Home) -> list[tuple[str, int, int]]:
+    """The catalogue key the home was read under (derived state made from it carries it)."""
+    return home.key if home.key is not None else catalog_key(home.path)
 
 
 def _parse_and_save(path: Path, header: tuple) -> Home:
@@ -176,24 +180,15 @@ def _cache_path(home: Path) -> Path:
 
 
 def _write(path: Path, header: tuple, home: Home) -> None:
-    """Write atomically (temp file, rename): a crash leaves the old cache or none, never half of one."""
+    """Header and body, pickled in a row, written whole (cache.write_file)."""
     cat = home.catalog
     items = {code: pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL) for code, item in cat.items.items()}
     body = (cat.office, dict(cat.departments), items, home.roster, home.calendar, home.scoring, list(home.problems))
-    target = _cache_path(path)
-    tmp = None
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)  # one memo for both: read with one Unpickler
+    pickler.dump(header)
+    pickler.dump(body)
     try:
-        for folder in (target.parent.parent, target.parent):
-            folder.mkdir(mode=0o700, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".catalog.")
-        with os.fdopen(fd, "wb") as f:
-            pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
-            pickler.dump(header)
-            pickler.dump(body)
-        os.replace(tmp, target)
+        write_file(_cache_path(path), out.getvalue())
     except OSError:  # a read-only home still answers, only more slowly
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+        pass

@@ -47,6 +47,7 @@ class Home:
     calendar: Calendar
     scoring: Scheme | None = None
     problems: list[Problem] = field(default_factory=list)
+    key: list | None = None  # catalog_cache.catalog_key as the catalogue was read, when read through the cache
 
     @property
     def log(self) -> RecordLog:

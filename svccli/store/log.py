@@ -194,8 +194,7 @@ class RecordLog:
         """The lines of one case: only files dated on or after its intake (the id carries the
         date) that mention it are parsed, so a case is found without reading the whole year;
         `files`, when given, are the only ones that can (store/where.py)."""
-        match = re.search(r"-(\d{2})(\d{2})(\d{2})-\d+$", case_id)
-        since = f"20{match[1]}-{match[2]}-{match[3]}" if match else ""
+        since = intake_day(case_id)
         needle = f'"case":"{case_id}"'.encode()
         lines, problems = [], []
         for path in self.files_since(since) if files is None else files:
@@ -216,6 +215,14 @@ class RecordLog:
             lines.extend(got)
             problems.extend(found)
         return lines, problems
+
+
+def intake_day(case_id: str) -> str:
+    """The day of intake a case id carries (TX-W01-261125-007 -> 2026-11-25), or "" when none:
+    a case's records lie in the files of that day and later."""
+    parts = case_id.rsplit("-", 2)
+    day = parts[1] if len(parts) == 3 and parts[2].isdigit() else ""
+    return f"20{day[:2]}-{day[2:4]}-{day[4:]}" if len(day) == 6 and day.isdigit() else ""
 
 
 def read_file(data: bytes, shown: str, prev: str = "", first: int = 1) -> tuple[list[Line], list[Problem]]:

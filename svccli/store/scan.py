@@ -30,11 +30,10 @@ from typing import Callable, Iterator, NamedTuple
 
 from svccli.core.cases import CLOSING
 from svccli.core.problems import Problem
-from svccli.store.log import Line, line_hash, parse_line, read_file
+from svccli.store.log import Line, intake_day, line_hash, parse_line, read_file
 
 KEY = re.compile(rb'"type":"(intake|' + b"|".join(k.encode() for k in sorted(CLOSING)) + rb')","case":"([^"\\\n]*)"')
 CASE = re.compile(rb'"case":"([^"\\\n]*)"')
-ID_DAY = re.compile(r"-(\d{2})(\d{2})(\d{2})-\d+$")
 FIRST_TAIL = b',"prev":""}'
 PREV = itemgetter(slice(-34, -2))  # the writer ends every line with ,"prev":"<32 hex digits>"}
 DIGEST, HALF = methodcaller("digest"), itemgetter(slice(0, 16))  # line_hash() is the first half in hex
@@ -134,7 +133,7 @@ def open_lines(listing: dict[str, Path], found: Scan) -> Iterator[tuple[str, lis
     cases: each case's events still come in order)."""
     if not found.opened:
         return
-    taken = {case: _intake_day(case) for case in found.opened}
+    taken = {case: intake_day(case.decode(errors="replace")) for case in found.opened}
     order = sorted(taken.values())
     recent = order[len(order) // 20]  # from this day on, 95 % of the open cases were taken in
     old = {case for case, day in taken.items() if day < recent}
@@ -239,9 +238,3 @@ def _clean_chain(data: bytes) -> tuple[int, str] | None:
 def _case_of(event: dict) -> bytes | None:
     case = event.get("case")
     return case.encode() if isinstance(case, str) and case else None
-
-
-def _intake_day(case: bytes) -> str:
-    """The intake day a case id carries (TX-W01-261125-007), or "" (every file) when it carries none."""
-    m = ID_DAY.search(case.decode(errors="replace"))
-    return f"20{m[1]}-{m[2]}-{m[3]}" if m else ""

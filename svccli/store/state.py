@@ -1,4 +1,4 @@
-"""Derived state: the open cases and the parsed catalogue, kept in .svc/cache outside git.
+"""Derived state for the daily check: the open cases, kept in .svc/cache outside git.
 
 Every answer is the same with or without it. The record state holds what the daily check needs:
 each open case (pickled on its own, unpickled only when asked for), the first day each can be
@@ -11,7 +11,7 @@ rewound by `git checkout`, removed, an event older than what its case had, a cac
 corrupt, half written or from another version — rebuilds the state from the records with the
 fast scan (`store/scan.py`). A case with a closing event (deliver, refuse, refer, withdraw,
 close) is closed for the daily check however it reads; `svc check` folds every event.
-The catalogue is re-parsed whenever any YAML file under catalog/ changes.
+(The parsed catalogue is cached apart, by store/catalog_cache.py.)
 """
 
 from __future__ import annotations
@@ -34,27 +34,18 @@ from svccli.core.cases import CLOSING, Case, Fold, Folded
 from svccli.core.events import sort_key
 from svccli.core.overdue import wake
 from svccli.core.problems import Problem
-from svccli.store.log import RecordLog, line_hash, read_file
-from svccli.store.cache import CODE, load, save
-from svccli.store.catalog_cache import catalog_key
+from svccli.store.log import RecordLog, intake_day, line_hash, read_file
+from svccli.store.cache import CODE, load, save, write_file
+from svccli.store.catalog_cache import key_of
 from svccli.store.scan import FileMark, first_pass, mark_of, open_lines, scan
 
 FORMAT = 2
-# A cached fold is reused only by the same version with the same Case fields: a field added to Case
+# A cached fold is reused only by the same code with the same Case fields: a field added to Case
 # (issue 5's custody fields, say) rebuilds the state instead of reading cases that lack it.
-
-
 FIELDS = tuple(f.name for f in fields(Case))
 FIELD_VALUES = attrgetter(*FIELDS)  # a case as the tuple of its fields, for pickling
 RECORDS_STAMP = (FORMAT, CODE, FIELDS)
 NEVER = 1 << 40  # a day ordinal after every date: "never" in the wake index
-
-
-def _id_month(case_id: str) -> str:
-    """The month of intake a case id carries (TX-W01-261125-007 -> 2026-11), or "" when none."""
-    parts = case_id.rsplit("-", 2)
-    day = parts[1] if len(parts) == 3 else ""
-    return f"20{day[:2]}-{day[2:4]}" if len(day) == 6 and day.isdigit() else ""
 
 
 class Stale(Exception):
@@ -115,7 +106,6 @@ class Index:
         """The new (token, base size, size), or None when it could not be written."""
         token, base, size = state.index
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             if token and size < 2 * base and len(cases.dirty) < len(cases.where) // 2:
                 entry = lambda i: (*cases.where[i], cases.sigs.get(i, -1), *cases.woken.get(i, (0, NEVER)))
                 delta = pickle.dumps((token, {i: entry(i) for i in cases.dirty if i in cases.where},
@@ -129,10 +119,7 @@ class Index:
                                  array.array("q", map(cases.sigs.get, ids, repeat(-1))),
                                  array.array("q", chain.from_iterable(map(cases.woken.get, ids, repeat((0, NEVER)))))),
                                 pickle.HIGHEST_PROTOCOL)
-            tmp = self.path.with_name(f".open-index.{token}")
-            with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
-                f.write(blob)
-            os.replace(tmp, self.path)
+            write_file(self.path, blob)
             return token, len(blob), len(blob)
         except OSError:
             return None
@@ -168,19 +155,15 @@ class Journal:
     def append(self, blobs: list[bytes], fresh: bool = False) -> list[int] | None:
         """Where each blob starts once written (to a new journal when `fresh`); None if it cannot be written."""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             if fresh:
                 self.token, self.size = secrets.token_hex(8), self.HEAD
-                tmp = self.path.with_name(f".open-cases.{self.token}")
-                with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
-                    f.write(self.token.encode().ljust(self.HEAD))
-                os.replace(tmp, self.path)
+                write_file(self.path, self.token.encode().ljust(self.HEAD))
                 if self.fd is not None:
                     os.close(self.fd)
                     self.fd = None
             with open(self.path, "ab") as f:
-                if f.tell() != self.size:  # another process wrote meanwhile: start afresh
-                    return self.append(blobs, fresh=True) if not fresh else None
+                if f.tell() != self.size:  # another process wrote meanwhile: this state is not saved
+                    return None
                 f.write(b"".join(blobs))
         except OSError:
             return None  # a read-only home still answers, only more slowly
@@ -200,8 +183,8 @@ class OpenCases(MutableMapping):
         self.cases: dict[str, Case] = {}
         self.refolded: set[str] = set()
         self.live = live  # bytes of the journal still in use
-        self.dirty: set[str] = set()  # ids whose index entry changed, and those that went away
-        self.dropped: set[str] = set()
+        self.dirty: set[str] = set()  # ids whose index entry changed since the state was written
+        self.dropped: set[str] = set()  # ids that went away since
 
     def __getitem__(self, case_id: str) -> Case:
         case = self.cases.get(case_id)
@@ -293,7 +276,7 @@ class ClosedIds:
         self._latest = None
 
     def __contains__(self, case_id: str) -> bool:
-        since = _id_month(case_id)
+        since = intake_day(case_id)[:7]
         if not self.tokens or since > self.latest:  # taken in after the last month anything closed
             return False
         key = case_id.encode()
@@ -357,7 +340,7 @@ def records(home, early: Early | None = None) -> tuple[Folded, list[Problem]]:
     """The open cases (closed ones are not kept) and the problems found; hard problems are
     returned and nothing is cached until they are mended."""
     early = early or prefetch(home.path, start=False)
-    listing, state, key = early.listing, early.state, catalog_key(home.path)
+    listing, state, key = early.listing, early.state, key_of(home)
     found = None
     if state is not None:
         try:

@@ -14,30 +14,29 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from svccli.store.log import RecordLog
+from svccli.store.log import RecordLog, intake_day
 from svccli.store.cache import CODE, load, save
 
-ID_DAY = re.compile(r"-(\d{2})(\d{2})(\d{2})-\d+$")
 STAMP = ("where", 1, CODE)
 
 
 def files_of(log: RecordLog, case_id: str) -> list[Path] | None:
     """The record files that mention the case, or None when its id carries no day."""
-    m = ID_DAY.search(case_id)
-    if not m:
+    day = intake_day(case_id)
+    if not day:
         return None
-    home, now = log.home, {}
-    for path in log.files_since(f"20{m[1]}-{m[2]}-{m[3]}"):
+    home, now, yymmdd = log.home, {}, day[2:].replace("-", "")
+    for path in log.files_since(day):
         st = path.stat()
         now[path.relative_to(home).as_posix()] = (st.st_size, st.st_mtime_ns, st.st_ino)
-    name = f"where-{m[1]}{m[2]}{m[3]}"
+    name = f"where-{yymmdd}"
     cached = load(home, name)
     marks, table = cached[1:] if isinstance(cached, tuple) and len(cached) == 3 and cached[0] == STAMP else ({}, {})
     if any(rel not in now or not _grown(old, now[rel]) for rel, old in marks.items()):
         marks, table = {}, {}  # a file rewritten, truncated or gone: search them all again
     changed = [rel for rel, mark in now.items() if marks.get(rel) != mark]
     if changed:
-        pattern = re.compile(rb'"case":"([^"\\\n]*-' + f"{m[1]}{m[2]}{m[3]}".encode() + rb'-\d+)"')
+        pattern = re.compile(rb'"case":"([^"\\\n]*-' + yymmdd.encode() + rb'-\d+)"')
         for rel in changed:
             for found in set(pattern.findall((home / rel).read_bytes())):
                 table.setdefault(found.decode(errors="replace"), set()).add(rel)
