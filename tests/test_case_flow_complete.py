@@ -15,12 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import REPO, Office, new_office
 from svccli.core.cases import Case, Pause
 from svccli.core.deadlines import due
 from svccli.core.explain import ledger
 from svccli.store.home import load_home
-
-from conftest import REPO, Office, new_office
 
 D = dt.date.fromisoformat
 HOME = load_home(REPO)

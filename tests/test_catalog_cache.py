@@ -1,9 +1,9 @@
-"""The cached catalogue (.svc/cache/catalog.pickle, issue 10): each service item is unpickled only
-when asked for, and the lazy catalogue answers exactly as one parsed afresh from the YAML."""
+"""The cached catalogue (rows of JSON in .svc/state.sqlite, issues 10 and 15): each service item is
+decoded only when asked for, and the lazy catalogue answers exactly as one parsed afresh from the YAML."""
 
 from __future__ import annotations
 
-import pickle
+import sqlite3
 import subprocess
 import sys
 
@@ -14,13 +14,14 @@ from svccli.store import catalog_cache
 from svccli.store.catalog_cache import LazyMapping, load_home_cached
 from svccli.store.home import load_home
 
-CACHE = ".svc/cache/catalog.pickle"
+CACHE = ".svc/state.sqlite"
 
 
 def warm(office):
     """Run a command so the cache is written, then load the home as the next command would."""
     assert office.run("catalog", "show", "ZG-001").exit_code == 0
-    assert (office.path / CACHE).exists()
+    with sqlite3.connect(office.path / CACHE) as conn:
+        assert conn.execute("SELECT count(*) FROM catalog_item").fetchone()[0] > 10
     home = load_home_cached(office.path)
     assert isinstance(home.catalog.items, LazyMapping)  # read from the cache, not parsed
     return home
@@ -31,7 +32,7 @@ def test_lazy_catalogue_answers_as_a_fresh_one(office):
     items, expected = lazy.catalog.items, fresh.catalog.items
     assert len(items) == len(expected) > 10
     assert list(items) == list(expected)  # the same codes in the same order
-    assert items._made == {}  # nothing unpickled yet
+    assert items._made == {}  # nothing decoded yet
     first = next(iter(expected))
     assert lazy.catalog.item(first) == expected[first]
     assert list(items._made) == [first]  # only what was asked for
@@ -52,7 +53,6 @@ def test_lazy_catalogue_answers_as_a_fresh_one(office):
     assert (lazy.roster, lazy.calendar, lazy.scoring, lazy.problems) == \
            (fresh.roster, fresh.calendar, fresh.scoring, fresh.problems)
     assert lazy.path == fresh.path
-    assert pickle.loads(pickle.dumps(items)) == expected  # pickled as the dict it stands for
 
 
 def test_an_edited_service_file_is_seen_on_the_next_run(office):
@@ -74,18 +74,9 @@ def test_an_edited_service_file_is_seen_on_the_next_run(office):
 
 def test_a_damaged_item_in_a_valid_cache_is_parsed_afresh(office):
     warm(office)
-    path = office.path / CACHE
-    with open(path, "rb") as f:
-        unpickler = pickle.Unpickler(f)
-        header, body = unpickler.load(), unpickler.load()
-    items = body[2]
-    code = next(iter(items))
-    other = next(c for c in items if c != code)
-    items[code] = items[other]  # another item's bytes
-    with open(path, "wb") as f:
-        pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.dump(header)
-        pickler.dump(body)
+    with sqlite3.connect(office.path / CACHE) as conn:
+        (code, _), (other, body) = conn.execute("SELECT code, body FROM catalog_item ORDER BY pos LIMIT 2").fetchall()
+        conn.execute("UPDATE catalog_item SET body = ? WHERE code = ?", (body, code))  # another item's bytes
     home = load_home_cached(office.path)
     assert isinstance(home.catalog.items, LazyMapping)
     fresh = load_home(office.path)
@@ -94,15 +85,31 @@ def test_a_damaged_item_in_a_valid_cache_is_parsed_afresh(office):
     assert home.catalog == fresh.catalog
 
 
-def test_the_key_is_every_yaml_file_under_catalog(office):
+@pytest.mark.parametrize("planted", [b'{"$c": "Popen", "v": [["sh", "-c", "touch PWNED"]]}',
+                                     b'{"$c": "ServiceItem", "v": [1]}', b'{"$m": 5}', b"\x80\x04K\x01.", b""])
+def test_a_planted_item_never_makes_anything_but_catalogue_data(office, planted):
+    """Tags name only the catalogue's own classes: anything else is refused and parsed afresh."""
+    warm(office)
+    with sqlite3.connect(office.path / CACHE) as conn:
+        conn.execute("UPDATE catalog_item SET body = ?", (planted,))
+    r = office.run("catalog", "show", "ZG-001")
+    assert r.exit_code == 0 and "建设用地规划许可证核发" in r.stdout
+    assert not (office.path / "PWNED").exists()
+
+
+def test_the_key_is_the_content_of_every_yaml_file_under_catalog(office):
+    before = catalog_cache.catalog_key(office.path)
     (office.path / "catalog" / "extra").mkdir()
     office.write("catalog/extra/notes.yaml", "a: 1\n")
-    key = catalog_cache.catalog_key(office.path)
-    expected = []
-    for p in sorted((office.path / "catalog").rglob("*.yaml")):
-        st = p.stat()
-        expected.append((p.relative_to(office.path).as_posix(), st.st_size, st.st_mtime_ns))
-    assert key == expected and any(k[0] == "catalog/extra/notes.yaml" for k in key)
+    added = catalog_cache.catalog_key(office.path)
+    assert added != before
+    path = office.path / "catalog" / "extra" / "notes.yaml"
+    st = path.stat()
+    path.write_text("a: 2\n", encoding="utf-8")  # the same size and time, other content
+    import os
+
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert catalog_cache.catalog_key(office.path) not in (before, added)
 
 
 def test_a_warm_catalog_show_parses_no_yaml(office):

@@ -11,11 +11,10 @@ import sys
 
 import pytest
 
+from conftest import REPO
 from svccli.core.cases import Case, Extension, Pause
 from svccli.core.deadlines import clock_start, due, warning_date
 from svccli.store.home import load_home
-
-from conftest import REPO
 
 D = dt.date.fromisoformat
 HOME = load_home(REPO)

@@ -12,10 +12,9 @@ import subprocess
 
 import pytest
 
+from conftest import REPO, Office
 from svccli.render.views import DOCUMENTS
 from svccli.store.home import load_home
-
-from conftest import REPO, Office
 
 HOME = load_home(REPO)
 ZG1 = HOME.catalog.items["ZG-001"]

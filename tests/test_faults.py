@@ -14,14 +14,13 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import shutil
 import stat
 from pathlib import Path
 
-import shutil
-
 import pytest
-from conftest import REPO, Office
 
+from conftest import REPO, Office
 from svccli.store.log import RecordLog
 
 ERRNOS = [errno.EIO, errno.ENOSPC, errno.EACCES, errno.EROFS]
@@ -104,11 +103,15 @@ def lock_file(path: str, kind: str) -> bool:
     return path.endswith("/.svc/lock")
 
 
-def one_line_failure(result, *words: str) -> str:
-    """Exit 1, nothing on stdout (no case id), one line on stderr naming what happened."""
+def one_line_failure(result, *words: str, state_warning: bool = False) -> str:
+    """Exit 1, nothing on stdout (no case id), one line on stderr naming what happened (after the
+    one warning that the derived state could not be used either, when `state_warning`)."""
     assert result.exit_code == 1, (result.exit_code, result.stdout, result.stderr)
     assert result.stdout == ""
     message = result.stderr.strip()
+    if state_warning:
+        warning, message = message.split("\n", 1)
+        assert warning.startswith("svc: 警告：派生状态") and "本次直接从记录计算" in warning, warning
     assert "\n" not in message and message.startswith("svc: "), result.stderr
     assert "Traceback" not in result.stderr
     for w in words:
@@ -206,7 +209,8 @@ def test_fault_at_mkdir_of_a_new_partition(office, monkeypatch, code):
 def test_fault_at_mkdir_of_the_state_folder(office, monkeypatch):
     shutil.rmtree(office.path / ".svc")
     Faults(monkeypatch, office.path).fail("mkdir", lambda p, k: p.endswith("/.svc"), errno.EACCES, times=99)
-    one_line_failure(office.run(*INTAKE, today=TODAY), "锁", "没有权限")
+    # the state database cannot be made either: said once, then the lock's failure
+    one_line_failure(office.run(*INTAKE, today=TODAY), "锁", "没有权限", state_warning=True)
     monkeypatch.undo()
     assert office.records() == []
 

@@ -8,9 +8,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from svccli.store.home import load_home
-
 from conftest import REPO
+from svccli.store.home import load_home
 
 GENERATE = REPO / "bench" / "generate.py"
 

@@ -13,9 +13,8 @@ from __future__ import annotations
 import json
 import re
 
-from svccli.store.home import load_home
-
 from conftest import REPO
+from svccli.store.home import load_home
 
 HOME = load_home(REPO)
 APPLICANT = ["--applicant", "桐乡某建设公司", "--phone", "13812345678"]

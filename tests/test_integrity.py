@@ -24,8 +24,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Office
 
+from conftest import REPO, Office
 from svccli.store.log import RecordLog, line_hash, read_file
 from svccli.store.repair import head_of, plan
 

@@ -18,8 +18,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Office
 
+from conftest import REPO, Office
 from svccli.store.log import RecordLog
 
 CASES = 500

@@ -11,10 +11,9 @@ import shutil
 
 import pytest
 
+from conftest import REPO, Office
 from svccli.core.catalog import RULE_CHOICES, RULE_FLAGS
 from svccli.store.home import load_home
-
-from conftest import REPO, Office
 
 HOME = load_home(REPO)
 APPLICANT = ["--applicant", "张三", "--phone", "13812345678"]

@@ -178,18 +178,18 @@ def test_an_event_filed_under_a_later_day_than_its_time_never_breaks_the_rebuild
 
 
 def test_the_state_selects_exactly_the_cases_that_may_be_listed(sample: Office):
-    """OpenCases.listable inlines may_be_listed over the stored day ordinals: the same cases."""
+    """The indexed query over the stored wake dates lets through exactly the cases that
+    overdue.may_be_listed does over wake dates computed afresh."""
     import datetime as dt
 
-    from svccli.store import state
+    from svccli.store import daily
     from svccli.store.catalog_cache import load_home_cached
 
     home = load_home_cached(sample.path)
-    cases = state.records(home)[0].cases
-    assert cases.woken
+    woken = {i: wake(c, home.catalog, home.calendar) for i, c in _careful_open(sample.path).items()}
+    assert any(w != (None, None) for w in woken.values())
     for day in (dt.date(2026, 10, 1) + dt.timedelta(days=n) for n in range(0, 120, 3)):
         for warn in (None, 0, 3):
             horizon = warning_horizon(home.calendar, day, warn)
-            until = horizon.toordinal() if horizon else None
-            want = [i for i, w in cases.woken.items() if may_be_listed(w, day.toordinal(), until)]
-            assert cases.listable(day, horizon) == want
+            want = sorted(i for i, w in woken.items() if may_be_listed(w, day, horizon))
+            assert daily.listable(home, day, warn) == want

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from svccli.store.home import load_home
-
 from conftest import REPO
+from svccli.store.home import load_home
 
 SCHEME = load_home(REPO).scoring
 

@@ -1,10 +1,10 @@
-"""Derived state (.svc/cache) never changes an answer (issue 10): after each kind of change the
-cached answer equals the answer computed afresh from the records and the catalogue."""
+"""Derived state (.svc/state.sqlite) never changes an answer (issues 10, 15): after each kind of
+change the answer from the state equals the answer computed afresh from the records and the
+catalogue."""
 
 from __future__ import annotations
 
-import pickle
-import shutil
+import sqlite3
 
 import pytest
 
@@ -24,14 +24,27 @@ def answers(office):
     return [(r.exit_code, r.stdout) for r in runs]
 
 
+STATE = (".svc", "state.sqlite")
+
+
+def drop_state(office):
+    for suffix in ("", "-wal", "-shm"):
+        office.path.joinpath(*STATE).with_name(f"state.sqlite{suffix}").unlink(missing_ok=True)
+
+
 def fresh(office):
-    shutil.rmtree(office.path / ".svc" / "cache", ignore_errors=True)
+    drop_state(office)
     return answers(office)
+
+
+def db(office):
+    return sqlite3.connect(office.path.joinpath(*STATE))
 
 
 def assert_same(office):
     cached = answers(office)
-    assert (office.path / ".svc" / "cache" / "records.pickle").exists()
+    with db(office) as conn:
+        assert conn.execute("SELECT count(*) FROM record_file").fetchone()[0] > 0  # the state was used
     assert cached == fresh(office)
     return cached
 
@@ -89,13 +102,39 @@ def test_cache_after_backdated_event_in_an_older_file(busy):
 
 
 def test_cache_when_corrupt_or_half_written(busy):
-    cache = busy.path / ".svc" / "cache" / "records.pickle"
-    good = cache.read_bytes()
-    for broken in (b"", good[: len(good) // 2], b"not a pickle", good[:10] + b"\x00" * 50,
-                   pickle.dumps(12345), pickle.dumps((1, 2, 3)), pickle.dumps(("other code", "x", None))):
-        cache.write_bytes(broken)
-        (cache.parent / "catalog.pickle").write_bytes(broken)  # a catalogue pickled by other code too
+    path = busy.path.joinpath(*STATE)
+    good = path.read_bytes()
+    for broken in (b"", good[: len(good) // 2], b"not a database", good[:100] + b"\x00" * 5000):
+        drop_state(busy)
+        path.write_bytes(broken)
+        path.chmod(0o600)
         assert answers(busy) == fresh(busy)
+
+
+def test_cache_when_stored_rows_are_damaged(busy):
+    """Rows that do not read back (a case's JSON, the catalogue's) rebuild the state; never a traceback."""
+    answers(busy)
+    with db(busy) as conn:
+        conn.execute("UPDATE open_case SET body = CAST('[1, 2' AS BLOB)")
+        conn.execute("UPDATE catalog_item SET body = CAST('{\"$c\": \"os.system\", \"v\": []}' AS BLOB)")
+        conn.execute("UPDATE meta SET value = CAST('[' AS BLOB) WHERE key IN ('catalog', 'problems')")
+    runs = [busy.run("overdue", "--warn", "3", "--format", "json", today=TODAY),
+            busy.run("cases", "--status", "open", "--format", "json", today=TODAY),
+            busy.run("catalog", "show", "ZG-001"), busy.run("show", busy.ids[0])]
+    assert [r.exit_code for r in runs[1:]] == [0, 0, 0] and not any("Traceback" in r.stderr for r in runs)
+    assert "建设用地规划许可证核发" in runs[2].stdout
+    assert [(r.exit_code, r.stdout) for r in runs[:2]] == fresh(busy)
+
+
+def test_a_new_code_version_starts_an_empty_state(busy):
+    answers(busy)
+    with db(busy) as conn:
+        conn.execute("UPDATE meta SET value = 'older code' WHERE key = 'code'")
+        conn.execute("CREATE TABLE planted(x)")
+    assert answers(busy) == fresh(busy)
+    with db(busy) as conn:
+        names = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "planted" not in names and "open_case" in names
 
 
 def test_cache_after_catalog_and_calendar_edits(busy):
@@ -129,7 +168,7 @@ def test_cache_keeps_warning_of_a_torn_line(busy):
 
 
 def test_a_memo_of_the_day_is_used_only_for_the_same_day_question_and_unchanged_cases(busy):
-    """A repeat of the daily check the same day reuses each unchanged case's answer (store/memo.py);
+    """A repeat of the daily check the same day reuses each unchanged case's answer (store/daily.py);
     another day, another --warn or a new event for the case gives a fresh one."""
     a = busy.ids[0]
     busy.run("resume", a, today="2026-11-26T09:00")
@@ -144,52 +183,30 @@ def test_a_memo_of_the_day_is_used_only_for_the_same_day_question_and_unchanged_
     recorded = busy.run("overdue", "--record", today="2026-12-20T08:00", staff="S021")
     assert recorded.exit_code == 3
     again = busy.run("overdue", "--record", "--format", "json", today="2026-12-20T08:00", staff="S021")
-    shutil.rmtree(busy.path / ".svc" / "cache")
+    drop_state(busy)
     fresh_run = busy.run("overdue", "--record", "--format", "json", today="2026-12-20T08:00", staff="S021")
     assert (again.exit_code, again.stdout) == (fresh_run.exit_code, fresh_run.stdout)
     overdue_events = [ln for p in busy.records() for ln in p.read_text(encoding="utf-8").splitlines() if '"type":"overdue"' in ln]
     assert len(overdue_events) == len({(e.split('"case":"')[1][:17]) for e in overdue_events})  # once per case per day
 
 
-def test_cache_when_the_journal_of_open_cases_is_damaged(busy):
-    journal = busy.path / ".svc" / "cache" / "open-cases.bin"
-    answers(busy)
-    good = journal.read_bytes()
-    for broken in (b"", good[:20], b"x" * len(good), good[:16] + b"\0" * (len(good) - 16)):
-        journal.write_bytes(broken)
-        busy.run("suspend", busy.ids[0], "--reason", "survey", today="2026-12-01T09:00")  # reads the case
-        assert answers(busy) == fresh(busy)
-    journal.unlink()
-    assert answers(busy) == fresh(busy)
+def test_memo_rows_of_another_question_are_never_reused(busy):
+    """A stored answer is used only for the same question (day, --warn, catalogue) and the same case
+    bytes: a planted answer for another signature is ignored."""
+    first = busy.run("overdue", "--format", "json", today=TODAY)
+    with db(busy) as conn:
+        conn.execute("UPDATE daily_answer SET sig = sig + 1, answer = CAST('[]' AS BLOB)")
+    assert busy.run("overdue", "--format", "json", today=TODAY).stdout == first.stdout
+    with db(busy) as conn:
+        conn.execute("UPDATE daily_answer SET answer = CAST('[]' AS BLOB)")
+        conn.execute("UPDATE meta SET value = 'another question' WHERE key = 'daily_question'")
+    assert busy.run("overdue", "--format", "json", today=TODAY).stdout == first.stdout
 
 
-def test_cache_when_the_index_of_open_cases_is_damaged_or_grows_by_deltas(busy):
-    index = busy.path / ".svc" / "cache" / "open-index.bin"
+def test_state_updated_by_two_processes_in_turn(busy):
+    """Another command's update between two of ours (as cron and a clerk at once) is picked up:
+    each update is one transaction over the marks it read."""
     answers(busy)
-    for today in ("2026-12-01T09:00", "2026-12-02T09:00", "2026-12-03T09:00"):  # updates append deltas
+    for today in ("2026-12-01T09:00", "2026-12-02T09:00", "2026-12-03T09:00"):
         intake(busy, today, *ALL)
         assert_same(busy)
-    good = index.read_bytes()
-    for broken in (b"", good[:10], good[: len(good) // 2], b"x" * len(good), good + b"tail"):
-        index.write_bytes(broken)
-        assert answers(busy) == fresh(busy)
-
-
-def test_cache_when_another_process_wrote_the_journal_meanwhile(busy, monkeypatch):
-    """A journal grown by someone else since the state was read is never appended to as if it were
-    ours: that update is not saved, and the next run answers as a fresh one."""
-    from svccli.store import state
-
-    answers(busy)
-    real = state.Journal.append
-
-    def append(self, blobs, fresh=False):
-        with open(self.path, "ab") as f:
-            f.write(b"someone else")
-        return real(self, blobs, fresh)
-
-    monkeypatch.setattr(state.Journal, "append", append)
-    intake(busy, "2026-12-01T09:00", *ALL)
-    answers(busy)
-    monkeypatch.undo()
-    assert answers(busy) == fresh(busy)

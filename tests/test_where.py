@@ -4,6 +4,7 @@ after appends, new files, rewrites and removals the indexed answer equals the on
 from __future__ import annotations
 
 import shutil
+import sqlite3
 
 import pytest
 
@@ -23,10 +24,15 @@ def shown(office: Office, case: str):
     return r.exit_code, r.stdout
 
 
+def rows(office: Office, sql: str, *args) -> list:
+    with sqlite3.connect(office.path / ".svc" / "state.sqlite") as conn:
+        return conn.execute(sql, args).fetchall()
+
+
 def assert_same(office: Office, case: str):
     indexed = shown(office, case)
-    assert list((office.path / ".svc" / "cache").glob("where-*.pickle"))
-    shutil.rmtree(office.path / ".svc" / "cache")
+    assert rows(office, "SELECT count(*) FROM case_file_mark")[0][0] > 0  # the rows were used
+    shutil.rmtree(office.path / ".svc")
     assert shown(office, case) == indexed
     return indexed
 
@@ -65,9 +71,20 @@ def test_index_of_one_day_only_reads_files_from_that_day_on(two: Office):
     a, _ = two.ids
     c = intake(two, "2026-11-25T09:00", *ALL)
     shown(two, c)
-    index = list((two.path / ".svc" / "cache").glob("where-261125.pickle"))
-    assert index
-    import pickle
+    marks = rows(two, "SELECT path FROM case_file_mark WHERE day = '2026-11-25'")
+    assert marks and all(rel.endswith("2026-11-25.jsonl") for (rel,) in marks)
+    assert {i for (i,) in rows(two, "SELECT id FROM case_file WHERE id LIKE '%-261125-%'")} == {c}
 
-    _, marks, table = pickle.loads(index[0].read_bytes())
-    assert all(rel.endswith("2026-11-25.jsonl") for rel in marks) and set(table) == {c}
+
+def test_planted_rows_only_narrow_the_search(two: Office):
+    """Rows naming a file that does not hold the case, or a path outside records/, never add events
+    to a case or read outside the home: the rows only narrow which files are parsed."""
+    a, _ = two.ids
+    before = shown(two, a)
+    with sqlite3.connect(two.path / ".svc" / "state.sqlite") as conn:
+        conn.execute("DELETE FROM case_file WHERE id = ?", (a,))
+        conn.execute("INSERT INTO case_file VALUES (?, ?)", (a, "../../etc/passwd"))
+    after = shown(two, a)
+    assert after[0] == 0 or after != before  # not a traceback; what it shows is read from records only
+    shutil.rmtree(two.path / ".svc")
+    assert shown(two, a) == before

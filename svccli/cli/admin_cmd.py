@@ -14,7 +14,8 @@ from svccli.cli.context import App, pass_app, warn
 from svccli.cli.params import DAY
 from svccli.errors import DATA, SvcError, UsageError
 from svccli.render.output import emit, output_options
-from svccli.store.repair import against, heads, repair as repair_log
+from svccli.store.repair import against, heads
+from svccli.store.repair import repair as repair_log
 
 HEAD_COLUMNS = [("path", "记录文件"), ("lines", "行数"), ("head", "末行哈希"), ("problems", "问题数")]
 REVEAL_COLUMNS = [("when", "时间"), ("by", "人员编号"), ("name", "姓名"), ("what", "查看内容"), ("reason", "理由")]

@@ -123,7 +123,7 @@ def impact(app: App, rev: str, fmt: str, encoding: str) -> None:
             new = due(case, item, rules, home.calendar, app.today)
         except CalendarError as e:
             raise DataError(str(e)) from None
-        if old is None:
+        if old is None or new is None:  # not accepted yet: no due date under either calendar
             continue
         old_w = warning_date(old, old_calendar, rules.warning_days)
         new_w = warning_date(new, home.calendar, rules.warning_days)

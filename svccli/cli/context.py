@@ -6,8 +6,8 @@ import datetime as dt
 import getpass
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import click
@@ -35,7 +35,7 @@ class App:
     today_option: str | None = None
     as_option: str | None = None
     as_of_option: str | None = None
-    _home: "Home | None" = field(default=None, repr=False)
+    _home: Home | None = field(default=None, repr=False)
 
     @property
     def home(self) -> Home:
@@ -54,7 +54,7 @@ class App:
         except HomeNotFound as e:
             raise DataError(str(e)) from None
 
-    def checked_home(self) -> "Home":
+    def checked_home(self) -> Home:
         """The home, refusing to act on a catalogue with errors (they are listed)."""
         home = self.home
         if home.errors:
@@ -64,20 +64,19 @@ class App:
         return home
 
     def records(self, scope: str = "all") -> Folded:
-        """The records folded into cases. scope "open": from the derived state, which keeps closed
-        cases as their status only (the daily check); "all": every case in full, read afresh.
-        Bad lines stop the command; torn last lines and records that cannot be applied are warned of."""
-        from svccli.store import state
-
+        """The records folded into cases. scope "open": the open cases, from the derived state
+        when it can be used; "all": every case in full, read afresh. Bad lines stop the command;
+        torn last lines and records that cannot be applied are warned of."""
         if scope == "open" and not self.as_of:
-            # before the catalogue loads: the state is read, and a rebuild's first pass starts
-            early = state.prefetch(self.home_path) if self._home is None else None
-            folded, problems = state.records(self.checked_home(), early)
+            from svccli.store import state
+
+            cases, problems = state.open_cases(self.checked_home())
+            folded = Folded(cases, [], problems)
         else:
             lines, problems = self.checked_home().log.read()
             folded = fold(self._until(lines), timeline=False)
             problems += folded.problems
-        _report(problems)
+        report(problems)
         return folded
 
     def case(self, case_id: str) -> Case | None:
@@ -85,9 +84,9 @@ class App:
         from svccli.store import where
 
         home = self.checked_home()
-        lines, problems = home.log.case_lines(case_id, where.files_of(home.log, case_id))
+        lines, problems = home.log.case_lines(case_id, where.files_of(home.state, home.log, case_id))
         folded = fold(self._until(lines), timeline=True)
-        _report(problems + folded.problems)
+        report(problems + folded.problems)
         return folded.cases.get(case_id)
 
     def _until(self, lines):
@@ -161,7 +160,7 @@ class App:
 pass_app = click.make_pass_decorator(App)
 
 
-def _report(problems) -> None:
+def report(problems) -> None:
     errors = [p for p in problems if not (p.warning or p.torn or p.soft)]
     if errors:
         shown = "\n".join(str(p) for p in errors[:10])

@@ -6,12 +6,12 @@ from typing import NamedTuple
 
 import click
 
-from svccli.cli.context import App, pass_app
+from svccli.cli.context import App, pass_app, report
 from svccli.cli.params import TEXT, Text
 from svccli.cli.recording import find_case, html_option, print_document, record, require, service_of
 from svccli.core.calendar import CalendarError
 from svccli.core.deadlines import PAUSE_REASONS, days_between, due
-from svccli.core.overdue import KINDS, LATE, daily_check, listing_order, warning_horizon
+from svccli.core.overdue import KINDS, LATE, listing_order
 from svccli.core.privacy import mask_phone
 from svccli.errors import DataError, Found, UsageError
 from svccli.render.output import emit, output_options
@@ -41,17 +41,16 @@ def overdue(app: App, warn_days, department, holder, record_it, fmt, encoding) -
     """每日超期检查（供 cron 使用）：无超期时不输出、退出 0；有超期时列出并退出 3。"""
     if record_it and app.as_of_option:
         raise UsageError("--record 记录超期，不能与 --as-of 同用")
-    folded = app.records("open")
-    app.calendar_warnings()  # cron mails the missing next-year calendar; the exit code stays
-    home = app.home
+    home = app.checked_home()
     if department and department not in home.catalog.departments:
         raise UsageError(f"--department：没有部门 “{department}”（可选：{', '.join(home.catalog.departments)}）")
     if holder and holder not in home.roster.staff:
         raise UsageError(f"--holder：人员编号 “{holder}” 不在名册中")
     try:
-        entries = _checked(app, folded.cases, warn_days)
+        entries = [Entry(tuple(e[0]), *e[1:]) for e in _checked(app, warn_days)]
     except CalendarError as e:
         raise DataError(str(e)) from None
+    app.calendar_warnings()  # cron mails the missing next-year calendar; the exit code stays
     entries = sorted((e for e in entries if (not holder or e.holder == holder)
                       and (not department or e.department == department)), key=lambda e: e.order)
     emit([e.row for e in entries], OVERDUE_COLUMNS, fmt, encoding)
@@ -66,7 +65,7 @@ def overdue(app: App, warn_days, department, holder, record_it, fmt, encoding) -
 
 
 class Entry(NamedTuple):
-    """One finding of the daily check as listed (and as kept in the day's memo)."""
+    """One finding of the daily check as listed (and as kept in the state as the day's answer)."""
 
     order: tuple  # overdue.listing_order
     department: str  # the item's department code, for --department
@@ -75,33 +74,17 @@ class Entry(NamedTuple):
     row: dict
 
 
-def _checked(app: App, cases, warn_days) -> list[Entry]:
-    """The findings of the daily check, as listed. From the
-    derived state only the cases that can be listed today are looked at, and a case unchanged since
-    an earlier check of the same day and question gives that check's answer again (store/memo.py)."""
-    home = app.home
-    if not hasattr(cases, "listable"):  # --as-of: folded afresh
-        return [_entry(app, f) for f in daily_check(cases.values(), home.catalog, home.calendar, app.today, warn_days)]
-    from svccli.store.catalog_cache import key_of
-    from svccli.store.memo import Memo
+def _checked(app: App, warn_days) -> list:
+    """The findings of the daily check as JSON data (the store keeps the day's answers)."""
+    from svccli.store import daily
 
-    ids = cases.listable(app.today, warning_horizon(home.calendar, app.today, warn_days))
-    memo = Memo(home.path, "daily", (app.today.isoformat(), warn_days, key_of(home)))
-    entries, todo = [], {}
-    for case_id in ids:
-        signature = cases.signature(case_id)
-        got = memo.get(case_id, signature)
-        if got is None:
-            todo[case_id] = signature
-        else:
-            entries += got
-    fresh: dict[str, list] = {case_id: [] for case_id in todo}
-    for f in daily_check([cases[i] for i in todo], home.catalog, home.calendar, app.today, warn_days):
-        fresh[f.case.id].append(_entry(app, f))
-    for case_id, found in fresh.items():
-        memo.put(case_id, todo[case_id], found)
-        entries += found
-    memo.save(set(ids))
+    home = app.checked_home()
+    make = lambda f: list(_entry(app, f))  # noqa: E731  (JSON: kept as the day's answer)
+    if app.as_of:  # what it said at the end of that day: every case folded afresh
+        cases = app.records("open").cases.values()
+        return daily.answers_of(cases, home, app.today, warn_days, make)
+    entries, problems = daily.daily(home, app.today, warn_days, make)
+    report(problems)
     return entries
 
 

@@ -10,7 +10,7 @@ from svccli.cli.context import App, pass_app
 from svccli.cli.params import DAY, DEFECT, MATERIAL, PHONE, STAFF, TEXT, CodeReason, Text
 from svccli.cli.recording import find_case, html_option, print_document, record, require, service_of
 from svccli.core.cases import Case
-from svccli.core.catalog import ServiceItem
+from svccli.core.catalog import Material, ServiceItem
 from svccli.core.deadlines import clock_start
 from svccli.core.intake import Gap, gaps, is_breach
 from svccli.core.privacy import ID_TYPES, mask_phone, resident_id_problem
@@ -89,11 +89,17 @@ def inquiries(app: App, since: dt.date | None, reveal: bool, reason: str | None,
 
 # -- intake (收件) --------------------------------------------------------------------------------
 
-def _known_material(item: ServiceItem, code: str, option: str) -> str:
-    if item.material(code) is None:
+def _material(item: ServiceItem, code: str, option: str) -> Material:
+    """The item's material `code`; a usage error naming `option` when the item has none."""
+    material = item.material(code)
+    if material is None:
         valid = "、".join(f"{m.code} {m.name}" for m in item.materials)
         raise UsageError(f"{option}：事项 {item.code} 没有材料 “{code}”（可选：{valid}）")
-    return code
+    return material
+
+
+def _known_material(item: ServiceItem, code: str, option: str) -> str:
+    return _material(item, code, option).code
 
 
 def _service(app: App, code: str) -> ServiceItem:
@@ -213,12 +219,12 @@ def provisional(item: ServiceItem, found: list[Gap], owe) -> list[Gap]:
     may be owed, the case is accepted at once with those materials owed.
     """
     for code in owe:
-        _known_material(item, code, "--owe")
-        if not item.material(code).may_owe:
-            raise DataError(f"材料 {code}（{item.material(code).name}）影响审查，不能容缺受理")
+        material = _material(item, code, "--owe")
+        if not material.may_owe:
+            raise DataError(f"材料 {code}（{material.name}）影响审查，不能容缺受理")
         if not any(g.code == code and g.problem == "missing" for g in found):
             raise UsageError(f"--owe：材料 {code} 并不缺少")
-    if found and all(g.problem == "missing" and item.material(g.code).may_owe for g in found):
+    if found and all(g.problem == "missing" and (m := item.material(g.code)) is not None and m.may_owe for g in found):
         return found
     if owe:
         click.echo("仍有影响审查的材料缺少或有误，不能容缺受理；已出具一次性告知书", err=True)
@@ -245,10 +251,9 @@ def notice(app: App, case_id: str, added, html) -> None:
     require(case, ("pending",), "补充告知（案件已受理或已结束）")
     new = []
     for code, reason in added:
-        _known_material(item, code, "--add")
+        m = _material(item, code, "--add")
         if code in case.outstanding:
             raise DataError(f"材料 {code} 已在告知书中列为待补正，无需再次告知")
-        m = item.material(code)
         problem = "defect" if case.received.get(code) else "missing"
         new.append(Gap(code, m.name, problem, reason or ("未提交" if problem == "missing" else "材料有误")))
     breach = [g.code for g in new if is_breach(case, g.code)]

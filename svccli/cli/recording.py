@@ -16,8 +16,6 @@ from svccli.render.documents import render
 from svccli.render.views import DOCUMENTS, case_view
 
 
-
-
 def record(app: App, events: list[dict] | Callable[[str], list[dict]]) -> list[dict]:
     """Append events stamped with now and the actor. A callable is given a new case id, numbered
     under the lock as office-clone-date-sequence (unique across clones, short enough to read out)."""

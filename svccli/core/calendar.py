@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -58,9 +59,9 @@ class Calendar:
     years: dict[int, CalendarYear]
     _off: dict[dt.date, str] = field(default_factory=dict, compare=False, repr=False)
     _adjusted: dict[dt.date, str] = field(default_factory=dict, compare=False, repr=False)
-    _ords: dict = field(default_factory=dict, compare=False, repr=False)
+    _ords: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for y in self.years.values():
             self._off.update(y.days_off)
             self._adjusted.update(dict(y.workdays))
@@ -97,9 +98,9 @@ class Calendar:
     def _working_ordinals(self, until_year: int) -> list[int]:
         """Every working day's ordinal from the first calendar year to the end of `until_year`
         (later years provisional), sorted: counting becomes two binary searches."""
-        cached = self._ords.get("list")
+        cached: list[int] | None = self._ords.get("list")
         if cached is None or self._ords["until"] < until_year:
-            first = dt.date(self.first_year, 1, 1).toordinal()
+            first = dt.date(min(self.years), 1, 1).toordinal()  # callers have checked the day (_check)
             last = dt.date(until_year, 12, 31).toordinal()
             cached = [o for o in range(first, last + 1) if self.is_workday(dt.date.fromordinal(o))]
             self._ords.update(list=cached, until=until_year)

@@ -13,9 +13,11 @@ forwarded item (报批件) are kept on the case for the guards of `svc conclude`
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
 
-from svccli.core.events import EVENT_TYPES, label, sort_key
+from svccli.core.events import EVENT_TYPES, Event, label, sort_key
 from svccli.core.problems import Problem
 
 OPEN = ("pending", "accepted", "suspended", "concluded")
@@ -76,39 +78,43 @@ class Case:
     id: str
     service: str
     opened: str  # timestamp of intake
-    applicant: dict
+    applicant: dict[str, Any]
     first_contact: str
     status: str = "pending"
     first_handler: str = ""
     holder: str = ""
-    received: dict = field(default_factory=dict)  # material code -> copies
-    outstanding: dict = field(default_factory=dict)  # code -> {"problem": missing|defect, "reason": ...}
-    owed: dict = field(default_factory=dict)  # provisional acceptance (容缺受理): code -> {"name", "by"}
-    sendbacks: tuple = ()  # 退件 events, with "wrong" set when an inspector marked one wrong
-    notices: tuple = ()
-    breaches: tuple = ()  # material codes a later notice re-listed (一次性告知 breach)
-    supplied_after_notice: frozenset = frozenset()
+    received: dict[str, int] = field(default_factory=dict)  # material code -> copies
+    # code -> {"problem": missing|defect, "reason": ...}
+    outstanding: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # provisional acceptance (容缺受理): code -> {"name", "by"}
+    owed: dict[str, dict[str, Any]] = field(default_factory=dict)
+    sendbacks: tuple[Event, ...] = ()  # 退件 events, with "wrong" set when an inspector marked one wrong
+    notices: tuple[Event, ...] = ()
+    breaches: tuple[str, ...] = ()  # material codes a later notice re-listed (一次性告知 breach)
+    supplied_after_notice: frozenset[str] = frozenset()
     accepted_on: dt.date | None = None
     clock_from: dt.date | None = None  # the day counting starts from (this day itself not counted)
-    pauses: tuple = ()
-    extensions: tuple = ()
+    pauses: tuple[Pause, ...] = ()
+    extensions: tuple[Extension, ...] = ()
     concluded_on: dt.date | None = None
     result: str = ""
-    decision: dict = field(default_factory=dict)  # the conclude event
+    decision: Event = field(default_factory=dict)  # the conclude event
     delivered_on: dt.date | None = None  # the service date (送达之日即为办结日期)
-    delivery: dict = field(default_factory=dict)
+    delivery: Event = field(default_factory=dict)
     notified_on: dt.date | None = None  # applicant told the result is ready to collect
     closed_on: dt.date | None = None
-    closing: dict = field(default_factory=dict)
-    overdue_days: frozenset = frozenset()  # days an overdue event was recorded
-    handovers: tuple = ()  # handover / return events; a received one carries "received" (the receive event)
-    reviews: tuple = ()  # 审查 (一审) events
-    approval: dict = field(default_factory=dict)  # 复核 (一核) of the latest review; a new review clears it
-    parts: dict = field(default_factory=dict)  # joint item: department -> {"limit", "opened", "done_on", ...}
-    forward: dict = field(default_factory=dict)  # forwarded item: {"to", "on", "result", "answered_on", "note"}
-    steps: tuple = ()
+    closing: Event = field(default_factory=dict)
+    overdue_days: frozenset[dt.date] = frozenset()  # days an overdue event was recorded
+    handovers: tuple[Event, ...] = ()  # handover / return events; a received one carries "received" (the receive event)
+    reviews: tuple[Event, ...] = ()  # 审查 (一审) events
+    approval: Event = field(default_factory=dict)  # 复核 (一核) of the latest review; a new review clears it
+    # joint item: department -> {"limit", "opened", "done_on", ...}
+    parts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # forwarded item: {"to", "on", "result", "answered_on", "note"}
+    forward: dict[str, Any] = field(default_factory=dict)
+    steps: tuple[Step, ...] = ()
     last_ts: str = ""  # the latest event applied (an incremental fold must not go back in time)
-    where: tuple = ("", 0)  # file and line of the intake
+    where: tuple[str, int] = ("", 0)  # file and line of the intake
 
     @property
     def is_open(self) -> bool:
@@ -119,7 +125,7 @@ class Case:
         return STATUS.get(self.status, self.status)
 
     @property
-    def in_transit(self) -> dict | None:
+    def in_transit(self) -> Event | None:
         """The handover not yet received, if any (the case is "in transit")."""
         if self.handovers and "received" not in self.handovers[-1]:
             return self.handovers[-1]
@@ -137,9 +143,9 @@ def day_of(ts: str) -> dt.date:
 @dataclass
 class Folded:
     cases: dict[str, Case]
-    inquiries: list[dict]
+    inquiries: list[Event]
     problems: list[Problem]
-    reveals: list[dict] = field(default_factory=list)
+    reveals: list[Event] = field(default_factory=list)
 
 
 BOOKKEEPING = frozenset({"v", "id", "prev"})  # the record log's own fields, not the case's
@@ -154,14 +160,13 @@ class Fold:
     def __init__(self, timeline: bool = True):
         self.timeline = timeline
         self.cases: dict[str, Case] = {}
-        self.inquiries: list[dict] = []
-        self.reveals: list[dict] = []
+        self.inquiries: list[Event] = []
+        self.reveals: list[Event] = []
         self.problems: list[Problem] = []
 
-    def apply(self, event: dict, path: str, line: int) -> None:
+    def apply(self, event: Event, path: str, line: int) -> None:
         kind = event.get("type")
-        info = EVENT_TYPES.get(kind)
-        if info is None:
+        if not isinstance(kind, str) or (info := EVENT_TYPES.get(kind)) is None:
             self.problems.append(Problem(path, line, f"未知的记录类型 “{kind}”（较新版本写入？）", soft=True))
         elif kind == "inquiry":
             self.inquiries.append(event)
@@ -182,7 +187,18 @@ class Fold:
         return Folded(self.cases, self.inquiries, self.problems, self.reveals)
 
 
-def fold(lines, timeline: bool = True) -> Folded:
+class Located(Protocol):
+    """An event with the place it was read from (the record reader's Line)."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def event(self) -> Event: ...
+
+
+def fold(lines: Iterable[Located], timeline: bool = True) -> Folded:
     """lines: objects with .path, .line and .event (the record reader's Line), in any order."""
     state = Fold(timeline)
     for ln in sorted(lines, key=lambda ln: sort_key(ln.event, ln.path, ln.line)):
@@ -190,7 +206,8 @@ def fold(lines, timeline: bool = True) -> Folded:
     return state.result()
 
 
-def _apply(cases: dict[str, Case], kind: str, case_id, event: dict, where, timeline: bool) -> str:
+def _apply(cases: dict[str, Case], kind: str, case_id: object, event: Event, where: tuple[str, int],
+           timeline: bool) -> str:
     if not isinstance(case_id, str) or not case_id:
         return "记录缺少案件编号（case）"
     if kind == "intake":
@@ -252,7 +269,7 @@ ALLOWED = {
 }
 
 
-def _opened(event: dict, where) -> Case:
+def _opened(event: Event, where: tuple[str, int]) -> Case:
     if not isinstance(event.get("applicant", {}), dict) or not isinstance(event["service"], str):
         raise TypeError("applicant 应为对象，service 应为文本")
     received = {m["code"]: int(m.get("copies", 1)) for m in event.get("received", [])}
@@ -261,14 +278,14 @@ def _opened(event: dict, where) -> Case:
                 holder=event["by"], received=received, last_ts=event["ts"], where=where)
 
 
-def _notice(case: Case, event: dict) -> None:
+def _notice(case: Case, event: Event) -> None:
     items = {i["code"]: {"problem": i.get("problem", "missing"), "reason": i.get("reason", "")} for i in event["items"]}
     case.outstanding = {**case.outstanding, **items}
     case.notices += (event,)
     case.breaches += tuple(event.get("breach", ()))
 
 
-def _supplement(case: Case, event: dict) -> None:
+def _supplement(case: Case, event: Event) -> None:
     received = dict(case.received)
     cleared = set()
     for m in event["materials"]:
@@ -281,7 +298,7 @@ def _supplement(case: Case, event: dict) -> None:
         case.supplied_after_notice = case.supplied_after_notice | cleared
 
 
-def _accept(case: Case, event: dict) -> None:
+def _accept(case: Case, event: Event) -> None:
     owed = {o["code"]: {"name": o.get("name", o["code"]), "by": event["owed_by"]} for o in event.get("owed", [])}
     case.outstanding = {k: v for k, v in case.outstanding.items() if k not in owed}
     case.owed = owed
@@ -294,13 +311,13 @@ def _accept(case: Case, event: dict) -> None:
                                     "opinion": "", "by": ""} for p in event.get("parts", ())}
 
 
-def _handover(case: Case, event: dict) -> None:
+def _handover(case: Case, event: Event) -> None:
     if case.in_transit:
         raise ValueError(f"案件已于 {case.in_transit['ts'][:16]} 移交 {case.in_transit.get('to_name', '')}，尚未接收")
     case.handovers += (dict(event),)
 
 
-def _receive(case: Case, event: dict) -> None:
+def _receive(case: Case, event: Event) -> None:
     moving = case.in_transit
     if moving is None:
         raise ValueError("案件不在移交途中，无可接收")
@@ -308,12 +325,12 @@ def _receive(case: Case, event: dict) -> None:
     case.holder = event["by"]
 
 
-def _review(case: Case, event: dict) -> None:
+def _review(case: Case, event: Event) -> None:
     case.reviews += (dict(event),)
     case.approval = {}
 
 
-def _approve(case: Case, event: dict) -> None:
+def _approve(case: Case, event: Event) -> None:
     if not case.reviews:
         raise ValueError("尚无审查意见，不能复核")
     if case.reviews[-1]["by"] == event["by"]:
@@ -321,7 +338,7 @@ def _approve(case: Case, event: dict) -> None:
     case.approval = dict(event)
 
 
-def _part(case: Case, event: dict) -> None:
+def _part(case: Case, event: Event) -> None:
     dept = event["department"]
     if dept not in case.parts:
         raise ValueError(f"本案没有协办部门 {dept}")
@@ -331,62 +348,62 @@ def _part(case: Case, event: dict) -> None:
                                        "opinion": event.get("opinion", ""), "by": event["by"]}}
 
 
-def _forward(case: Case, event: dict) -> None:
+def _forward(case: Case, event: Event) -> None:
     if case.forward and not case.forward.get("result"):
         raise ValueError(f"案件已报送 {case.forward['to']}，尚未答复")
     case.forward = {"to": event["to"], "on": day_of(event["ts"]), "result": "", "answered_on": None, "note": ""}
 
 
-def _answer(case: Case, event: dict) -> None:
+def _answer(case: Case, event: Event) -> None:
     if not case.forward or case.forward.get("result"):
         raise ValueError("案件没有待答复的报送")
     case.forward = {**case.forward, "result": event["result"], "answered_on": day_of(event["ts"]),
                     "note": event.get("note", "")}
 
 
-def _send_back(case: Case, event: dict) -> None:
+def _send_back(case: Case, event: Event) -> None:
     case.sendbacks += (event,)
     if not event.get("wrong"):
         case.status, case.closed_on, case.closing = "returned", day_of(event["ts"]), event
 
 
-def _closed(status: str):
-    def apply(case: Case, event: dict) -> None:
+def _closed(status: str) -> Callable[[Case, Event], None]:
+    def apply(case: Case, event: Event) -> None:
         case.status, case.closed_on, case.closing = status, day_of(event["ts"]), event
     return apply
 
 
-def _conclude(case: Case, event: dict) -> None:
+def _conclude(case: Case, event: Event) -> None:
     case.status, case.result, case.concluded_on, case.decision = (
         "concluded", event["result"], day_of(event["ts"]), event)
 
 
-def _deliver(case: Case, event: dict) -> None:
+def _deliver(case: Case, event: Event) -> None:
     served = dt.date.fromisoformat(event["served_on"]) if event.get("served_on") else day_of(event["ts"])
     case.status, case.delivered_on, case.closed_on, case.delivery = "delivered", served, served, event
 
 
-def _notify(case: Case, event: dict) -> None:
+def _notify(case: Case, event: Event) -> None:
     case.notified_on = case.notified_on or day_of(event["ts"])
 
 
-def _suspend(case: Case, event: dict) -> None:
+def _suspend(case: Case, event: Event) -> None:
     case.status = "suspended"
     case.pauses += (Pause(event["reason"], day_of(event["ts"]), None, event.get("note", "")),)
 
 
-def _resume(case: Case, event: dict) -> None:
+def _resume(case: Case, event: Event) -> None:
     last = replace(case.pauses[-1], end=day_of(event["ts"]))
     case.status, case.pauses = "accepted", case.pauses[:-1] + (last,)
 
 
-def _extend(case: Case, event: dict) -> None:
+def _extend(case: Case, event: Event) -> None:
     case.extensions += (Extension(int(event["days"]), event["reason"], event.get("basis", ""), day_of(event["ts"]),
                                   event.get("approved_by", ""), bool(event.get("late")), event.get("opinion", ""),
                                   event.get("old_due", "")),)
 
 
-def _overdue(case: Case, event: dict) -> None:
+def _overdue(case: Case, event: Event) -> None:
     case.overdue_days = case.overdue_days | {day_of(event["ts"])}
 
 
@@ -417,13 +434,18 @@ APPLY = {
 }
 
 
-def _materials(materials) -> str:
+def _materials(materials: Iterable[dict[str, Any]]) -> str:
     listed = [f"{m['code']}×{m.get('copies', 1)}" for m in materials]
     total = sum(int(m.get("copies", 1)) for m in materials)
     return ("、".join(listed) + f"，共 {len(listed)} 项 {total} 份") if listed else "无材料"
 
 
-def describe(event: dict) -> str:
+def result_name(result: object) -> str:
+    """The Chinese name of a decision's result (RESULTS); any other value as it is."""
+    return RESULTS.get(result, str(result)) if isinstance(result, str) else str(result)
+
+
+def describe(event: Event) -> str:
     """A one-line Chinese account of an event for timelines."""
     kind = event["type"]
     if kind == "intake":
@@ -468,7 +490,7 @@ def describe(event: dict) -> str:
     if kind == "forward":
         return f"报送 {event.get('to', '')}，待上级机关答复"
     if kind == "answer":
-        return f"上级机关答复：{RESULTS.get(event.get('result'), event.get('result'))}" + (
+        return f"上级机关答复：{result_name(event.get('result'))}" + (
             f"（{event['note']}）" if event.get("note") else "")
     if kind == "refuse":
         return f"不予受理：{event.get('reason', '')}"
@@ -483,7 +505,7 @@ def describe(event: dict) -> str:
     if kind == "close":
         return f"逾期未补正，终止办理：{event.get('reason', '')}"
     if kind == "conclude":
-        return f"作出决定：{RESULTS.get(event.get('result'), event.get('result'))}" + (f"（{event['note']}）" if event.get("note") else "")
+        return f"作出决定：{result_name(event.get('result'))}" + (f"（{event['note']}）" if event.get("note") else "")
     if kind == "deliver":
         who = event.get("to") or "申请人"
         return f"送达/领取：{who}" + ("（代领，授权：" + event.get("authorisation", "") + "）" if event.get("proxy") else "")

@@ -6,6 +6,11 @@ An event is a plain dict as stored (JSON field names are the contract):
 
 from __future__ import annotations
 
+from typing import Any, TypeAlias
+
+# One event as stored: its JSON field names and JSON values (the field names are the contract).
+Event: TypeAlias = dict[str, Any]
+
 # type -> (Chinese label, rank among events with the same timestamp, needs a case id)
 EVENT_TYPES: dict[str, tuple[str, int, bool]] = {
     "inquiry": ("首问登记", 0, False),
@@ -43,6 +48,6 @@ def label(kind: str) -> str:
     return EVENT_TYPES.get(kind, (kind, 0, False))[0]
 
 
-def sort_key(event: dict, path: str = "", line: int = 0) -> tuple:
+def sort_key(event: Event, path: str = "", line: int = 0) -> tuple[str, int, str, int]:
     """Deterministic order: time, then kind rank, then place (beancount's entry_sortkey)."""
     return (event.get("ts", ""), EVENT_TYPES.get(event.get("type", ""), ("", 99, False))[1], path, line)

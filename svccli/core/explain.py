@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from svccli.core.calendar import Calendar
-from svccli.core.cases import Case
+from svccli.core.cases import Case, Pause
 from svccli.core.catalog import Rules, ServiceItem
 from svccli.core.deadlines import ONE_DAY, unit_of
 
@@ -28,7 +28,7 @@ class LedgerDay:
     due: bool = False
 
 
-def _pause_on(case: Case, day: dt.date, today: dt.date):
+def _pause_on(case: Case, day: dt.date, today: dt.date) -> Pause | None:
     for p in case.pauses:
         if p.start < day <= (p.end or today):
             return p

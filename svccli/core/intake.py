@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from svccli.core.cases import Case
-from svccli.core.catalog import ServiceItem
+from svccli.core.catalog import Material, ServiceItem
 
 
 @dataclass(frozen=True)
@@ -17,11 +17,11 @@ class Gap:
     problem: str  # missing | defect
     reason: str
 
-    def as_event(self) -> dict:
+    def as_event(self) -> dict[str, str]:
         return {"code": self.code, "name": self.name, "problem": self.problem, "reason": self.reason}
 
 
-def needed(item: ServiceItem, applicable: set[str]) -> list:
+def needed(item: ServiceItem, applicable: set[str]) -> list[Material]:
     """Required materials, plus the conditional ones the clerk marked as applying to this applicant."""
     return [m for m in item.materials if m.required or m.code in applicable]
 
@@ -38,9 +38,9 @@ def gaps(item: ServiceItem, received: dict[str, int], defects: dict[str, str], a
         elif got < m.copies:
             found.append(Gap(m.code, m.name, "missing", f"份数不足（需 {m.copies} 份，收到 {got} 份）"))
     for code, reason in defects.items():  # a defect in a conditional material not marked applicable
-        m = item.material(code)
-        if m and not any(g.code == code for g in found):
-            found.append(Gap(code, m.name, "defect", reason))
+        material = item.material(code)
+        if material and not any(g.code == code for g in found):
+            found.append(Gap(code, material.name, "defect", reason))
     return found
 
 

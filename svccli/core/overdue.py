@@ -13,6 +13,7 @@ department's part of a joint item past its own limit (seed 000 第四篇 二.6).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from svccli.core.calendar import Calendar
@@ -97,7 +98,7 @@ def _lapsed(case: Case, item: ServiceItem, calendar: Calendar, today: dt.date) -
     return Finding("lapsed", case, item, None, max(1, calendar.workdays_between(by, today)), by)
 
 
-def _owed(case: Case, item, catalog, calendar, today) -> Finding | None:
+def _owed(case: Case, item: ServiceItem, catalog: Catalog, calendar: Calendar, today: dt.date) -> Finding | None:
     dates = [dt.date.fromisoformat(o["by"]) for o in case.owed.values() if o.get("by")]
     if case.status not in ("accepted", "suspended") or not dates or today <= min(dates):
         return None
@@ -105,7 +106,8 @@ def _owed(case: Case, item, catalog, calendar, today) -> Finding | None:
     return Finding("owed", case, item, d, max(1, calendar.workdays_between(min(dates), today)), min(dates))
 
 
-def _late(case: Case, item, catalog, calendar, today, warn_days) -> Finding | None:
+def _late(case: Case, item: ServiceItem, catalog: Catalog, calendar: Calendar, today: dt.date,
+          warn_days: int | None) -> Finding | None:
     if case.status not in ("accepted", "concluded"):  # paused, pending or closed: not overdue
         return None
     d = due(case, item, catalog.office.rules, calendar, today)
@@ -146,7 +148,8 @@ def wake(case: Case, catalog: Catalog, calendar: Calendar) -> tuple[dt.date | No
         days += [d + ONE_DAY for d in parts if d is not None]
         days += [dt.date.fromisoformat(o["by"]) + ONE_DAY for o in case.owed.values() if o.get("by")]
     warn_from = None
-    if case.status in ("accepted", "concluded"):  # a pause moves the due date: no lateness while paused
+    # A pause moves the due date: no lateness while paused. (An accepted case has a clock_from.)
+    if case.status in ("accepted", "concluded") and case.clock_from is not None:
         d = due(case, item, rules, calendar, case.clock_from)  # every pause has ended: `today` moves nothing
         if d is not None and not _served_or_told_by(case, d.due):
             days.append(d.due + ONE_DAY)
@@ -168,7 +171,7 @@ def warning_horizon(calendar: Calendar, today: dt.date, warn_days: int | None) -
     return max(calendar.add_workdays(today, warn_days + 1), today + (warn_days + 1) * ONE_DAY)
 
 
-def daily_check(cases, catalog: Catalog, calendar: Calendar, today: dt.date, warn_days: int | None = None) -> list[Finding]:
+def daily_check(cases: Iterable[Case], catalog: Catalog, calendar: Calendar, today: dt.date, warn_days: int | None = None) -> list[Finding]:
     found = [f for c in cases for f in check_case(c, catalog, calendar, today, warn_days)]
     return sorted(found, key=listing_order)
 
@@ -176,6 +179,6 @@ def daily_check(cases, catalog: Catalog, calendar: Calendar, today: dt.date, war
 ORDER = {kind: i for i, kind in enumerate(KINDS)}
 
 
-def listing_order(f: Finding) -> tuple:
+def listing_order(f: Finding) -> tuple[int, int, str]:
     """Where a finding stands in the listing: by kind (KINDS), the latest first, then by case."""
     return ORDER[f.kind], -f.days_late, f.case.id

@@ -90,7 +90,7 @@ class Roster:
                     return found
         return None
 
-    def target(self, code: str, away: frozenset[str] = frozenset()) -> "Target | None":
+    def target(self, code: str, away: frozenset[str] = frozenset()) -> Target | None:
         """Where a handover goes: a section (anyone of it receives), a staff member, or a post or window
         routed to the staff member on duty there (A holder, else the first B holder not away)."""
         if code in self.staff:

@@ -9,7 +9,7 @@ from svccli.core.problems import Problem
 from svccli.core.roster import Roster
 
 
-def _at(src, message: str) -> Problem:
+def _at(src: tuple[str, int], message: str) -> Problem:
     return Problem(src[0], src[1], message)
 
 

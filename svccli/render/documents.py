@@ -4,14 +4,18 @@ The office's own `templates/` folder comes first, so an office can edit any docu
 templates shipped with svccli fill in the rest. Templates get plain dicts (view models), never
 domain objects, and HTML autoescaping is on: applicant text is never interpreted.
 
-jinja2 is imported when a document is first rendered, not when a command starts. Compiled
-templates are kept in the office's .svc/cache (a jinja2 bytecode cache, checked against each
-template's source), so a command does not lex, parse and compile its templates every time.
+Templates are the one thing in an office's folder that is code (docs/trust.md), so they run in
+jinja2's sandbox: a template that reaches for Python internals (`''.__class__`, a function's
+`__globals__`) is refused with a data error naming its file, never executed. They are compiled in
+memory only, once per process (one environment per home); nothing compiled is kept on disk, so
+no file under .svc is ever loaded as code. A template is compiled again when its text changes.
+
+jinja2 is imported when a document is first rendered, not when a command starts.
 """
 
 from __future__ import annotations
 
-import shutil
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,21 +26,26 @@ from svccli.resources import templates_dir
 if TYPE_CHECKING:
     import jinja2
 
+# Errors a template's own expressions can raise at render time (a bad filter argument, a number
+# divided by zero): the office's template is wrong, so they are data errors naming its file.
+TEMPLATE_FAULTS = (TypeError, ValueError, ArithmeticError, LookupError)
+
 
 @lru_cache(maxsize=8)
 def environment(home: Path | None) -> jinja2.Environment:
+    """The sandboxed environment of one home, kept for the life of the process."""
     import jinja2
 
     folders = [str(home / "templates")] if home else []
     folders.append(str(templates_dir()))
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folders),
+    env = _sandbox_class()(
+        loader=_loader_class()(folders),
         autoescape=jinja2.select_autoescape(["html", "html.j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
-        bytecode_cache=_bytecode_cache(home) if home else None,
+        auto_reload=True,
     )
     env.filters["cn_date"] = cn_date
     return env
@@ -44,15 +53,21 @@ def environment(home: Path | None) -> jinja2.Environment:
 
 def render(name: str, view: dict, home: Path | None = None) -> str:
     import jinja2
+    from jinja2.sandbox import SecurityError
 
+    env = environment(home)
     try:
-        return environment(home).get_template(name).render(**view)
+        return env.get_template(name).render(**view)
     except jinja2.TemplateSyntaxError as e:
         raise DataError(f"templates/{e.name or name}:{e.lineno}: 模板语法错误：{e.message}") from None
     except jinja2.TemplateNotFound:
         raise DataError(f"找不到模板 templates/{name}") from None
     except jinja2.UndefinedError as e:
-        raise DataError(f"templates/{name}: 模板引用了不存在的字段：{e.message}") from None
+        raise DataError(f"{_where(e, env, name)}: 模板引用了不存在的字段：{e.message}") from None
+    except SecurityError as e:
+        raise DataError(f"{_where(e, env, name)}: 模板在沙箱中渲染，已拒绝：{e}（见 docs/trust.md）") from None
+    except (jinja2.TemplateError, *TEMPLATE_FAULTS) as e:
+        raise DataError(f"{_where(e, env, name)}: 模板运行出错：{e}") from None
 
 
 def cn_date(value) -> str:
@@ -64,57 +79,56 @@ def cn_date(value) -> str:
     return f"{int(y)}年{int(m)}月{int(d)}日"
 
 
-# -- compiled templates in .svc/cache ----------------------------------------------------------------
-
-def _bytecode_cache(home: Path):
-    """A bytecode cache in .svc/cache/templates-<stamp>, made 0700; None when it cannot be made.
-
-    jinja2 checks a cached template against a hash of its source, but not against the jinja2
-    version or the environment's options it was compiled with: the folder's name carries the
-    jinja2 version and the code stamp (cache.CODE), and folders of other stamps are removed when
-    a new one is made."""
-    import hashlib
-
-    import jinja2
-
-    from svccli.store.cache import CODE
-
-    stamp = hashlib.blake2b(f"{CODE}:{jinja2.__version__}".encode(), digest_size=8).hexdigest()
-    cache = home / ".svc" / "cache"
-    folder = cache / f"templates-{stamp}"
-    if not folder.is_dir():
-        try:
-            for d in (cache.parent, cache, folder):
-                d.mkdir(mode=0o700, exist_ok=True)
-        except OSError:
-            return None  # a read-only home: templates are compiled each time
-        for old in cache.glob("templates-*"):
-            if old != folder:
-                shutil.rmtree(old, ignore_errors=True)
-    return _quiet_cache_class()(str(folder), "%s.cache")
+def _where(error: BaseException, env: jinja2.Environment, name: str) -> str:
+    """`templates/<file>:<line>` of the innermost template frame in the error's traceback (jinja2
+    rewrites it to the template's file and line), else the template asked for."""
+    found = f"templates/{name}"
+    folders = [os.path.normpath(f) for f in env.loader.searchpath]
+    tb = error.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        for folder in folders:
+            if filename.startswith(folder + os.sep):
+                found = f"templates/{Path(filename).relative_to(folder).as_posix()}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return found
 
 
 @lru_cache(maxsize=1)
-def _quiet_cache_class():
-    from types import CodeType
+def _sandbox_class():
+    from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
+    class Sandbox(SandboxedEnvironment):
+        """jinja2's sandbox, refusing an unsafe attribute where it is named: by default it yields an
+        undefined value, which a later `__`-lookup or StrictUndefined reports as merely missing."""
+
+        def unsafe_undefined(self, obj, attribute):
+            raise SecurityError(f"不能访问 {type(obj).__name__} 对象的内部属性“{attribute}”")
+
+    return Sandbox
+
+
+@lru_cache(maxsize=1)
+def _loader_class():
     import jinja2
 
-    class QuietCache(jinja2.FileSystemBytecodeCache):
-        """Never fails a document: an unreadable entry is compiled again, an unwritable one skipped."""
+    class Loader(jinja2.FileSystemLoader):
+        """A compiled template is current while its name still finds the same file with the same
+        text: an edit within the file system's timestamp granularity, or an office template added
+        in front of a shipped one, is seen by the next render in the same process."""
 
-        def load_bytecode(self, bucket) -> None:
-            try:
-                super().load_bytecode(bucket)
-            except Exception:  # noqa: BLE001
-                bucket.reset()
-            if bucket.code is not None and not isinstance(bucket.code, CodeType):
-                bucket.reset()
+        def get_source(self, environment, template):
+            source, filename, _ = super().get_source(environment, template)
 
-        def dump_bytecode(self, bucket) -> None:
-            try:
-                super().dump_bytecode(bucket)
-            except OSError:
-                pass
+            def uptodate() -> bool:
+                try:
+                    again, again_file, _ = super(Loader, self).get_source(environment, template)
+                except jinja2.TemplateNotFound:
+                    return False
+                except OSError:
+                    return False
+                return again_file == filename and again == source
 
-    return QuietCache
+            return source, filename, uptodate
+
+    return Loader

@@ -1,38 +1,26 @@
-"""The parsed catalogue, kept in .svc/cache/catalog.pickle and read lazily.
+"""The parsed catalogue, kept in the state database and read lazily.
 
-A command usually needs one service item of thousands: the cache holds each item pickled on its
-own, and `Catalog.items` becomes a read-only mapping that unpickles an item the first time it is
-asked for. The office, departments, roster, calendars, scoring scheme and problems are small and
-are kept whole.
-
-The file is two pickles in a row: a header naming the format, the code that wrote it (cache.CODE)
-and every YAML file under catalog/ (path, size, mtime), then the body. The body is unpickled only
-when the header matches. Anything else — a missing, corrupt, half-written or foreign file, or a
-file whose parts are not what this code writes — is ignored and the catalogue is parsed afresh
-from its YAML (and the cache rewritten). No answer depends on it.
+A command usually needs one service item of thousands: each item is stored as its own row of
+JSON (store/codec.py) and `Catalog.items` becomes a read-only mapping that decodes an item the
+first time it is asked for. The office, departments, roster, calendars, scoring scheme and
+problems are small and are kept whole. The key is the content of every YAML file under catalog/:
+any edit, however it keeps sizes and times, parses the catalogue afresh. No answer depends on it.
 """
 
 from __future__ import annotations
 
-import gc
-import io
+import hashlib
 import os
-import pickle
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from svccli.core.calendar import Calendar
-from svccli.core.catalog import Catalog, Department, Office, ServiceItem
-from svccli.core.problems import Problem
-from svccli.core.roster import Roster
-from svccli.core.scoring import Scheme
+from svccli.core.catalog import Catalog, ServiceItem
+from svccli.store import codec
+from svccli.store.db import State, Unavailable
 from svccli.store.home import Home
-from svccli.store.cache import CODE, write_file
 
-NAME = "catalog.pickle"
-FORMAT = 1
-TAG = "svccli catalogue, items pickled one by one"
+PARTS = ("office", "departments", "roster", "calendar", "scoring", "problems")
 
 
 class LazyMapping(Mapping):
@@ -46,7 +34,7 @@ class LazyMapping(Mapping):
         self._made: dict = {}
         self._make = make
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: Any) -> Any:
         try:
             return self._made[key]
         except KeyError:
@@ -55,7 +43,7 @@ class LazyMapping(Mapping):
         value = self._made[key] = self._make(key, stored)
         return value
 
-    def __contains__(self, key) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self._stored
 
     def __iter__(self) -> Iterator:
@@ -67,128 +55,103 @@ class LazyMapping(Mapping):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({len(self._stored)} keys, {len(self._made)} made)"
 
-    def __reduce__(self):  # pickled (or copied) as the plain dict it stands for
-        return dict, (dict(self.items()),)
+
+def catalog_key(home: Path) -> str:
+    """A digest of every YAML file under catalog/ (its path and bytes); links are not followed."""
+    found: list[tuple[str, str]] = []
+    _scan(str(home / "catalog"), "catalog", found)
+    digest = hashlib.blake2b(digest_size=16)
+    for rel, path in sorted(found):
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError:  # gone meanwhile, or unreadable: the loader names it
+            data = b"\0unreadable"
+        digest.update(f"{rel}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
 
 
-# -- the key ---------------------------------------------------------------------------------------
-
-def catalog_key(home: Path) -> list[tuple[str, int, int]]:
-    """Every YAML file under catalog/ (as `rglob("*.yaml")` finds them) with its size and mtime."""
-    found: list[tuple[tuple[str, ...], int, int]] = []
-    _scan(str(home / "catalog"), ("catalog",), found)
-    found.sort()
-    return [("/".join(parts), size, mtime) for parts, size, mtime in found]
-
-
-def _scan(folder: str, parts: tuple[str, ...], found: list) -> None:
+def _scan(folder: str, rel: str, found: list[tuple[str, str]]) -> None:
     try:
         with os.scandir(folder) as it:
             entries = list(it)
-    except (FileNotFoundError, NotADirectoryError, PermissionError):
+    except OSError:
         return
     for entry in entries:
-        if entry.name.endswith(".yaml"):
-            try:
-                st = entry.stat()
-            except OSError:  # gone meanwhile, or a dangling link: the loader names it
-                st = None
-            if st is not None:
-                found.append(((*parts, entry.name), st.st_size, st.st_mtime_ns))
         try:
-            is_dir = entry.is_dir(follow_symlinks=False)
+            if entry.is_dir(follow_symlinks=False):
+                _scan(entry.path, f"{rel}/{entry.name}", found)
+            elif entry.name.endswith(".yaml"):
+                found.append((f"{rel}/{entry.name}", entry.path))
         except OSError:
-            is_dir = False
-        if is_dir:
-            _scan(entry.path, (*parts, entry.name), found)
+            continue
 
 
-# -- reading ---------------------------------------------------------------------------------------
+def load_home_cached(path: Path, state: State | None = None) -> Home:
+    """The home at `path`, its catalogue from the state when every YAML file is as it was."""
+    state = state or State(path)
+    key = catalog_key(path)  # taken before parsing: an edit meanwhile parses again next time
+    home = state.attempt(lambda: _read(state, key), lambda: None)
+    if home is None:
+        from svccli.store.home import load_home
 
-def load_home_cached(path: Path) -> Home:
-    """The home at `path`, its catalogue from the cache when every YAML file is as it was."""
-    header = (TAG, FORMAT, CODE, catalog_key(path))  # taken before parsing: an edit meanwhile re-parses
-    home = _read(path, header) or _parse_and_save(path, header)
-    home.key = header[3]
+        home = load_home(path)
+        state.attempt(lambda: _write(state, key, home), lambda: None)
+    home.key, home.state = key, state
     return home
 
 
-def key_of(home: Home) -> list[tuple[str, int, int]]:
+def key_of(home: Home) -> str:
     """The catalogue key the home was read under (derived state made from it carries it)."""
     return home.key if home.key is not None else catalog_key(home.path)
 
 
-def _parse_and_save(path: Path, header: tuple) -> Home:
-    from svccli.store.home import load_home
-
-    home = load_home(path)
-    _write(path, header, home)
-    return home
-
-
-def _read(path: Path, header: tuple) -> Home | None:
-    gc.disable()  # unpickling builds many objects and no cycles: the collector would only slow it
+def _read(state: State, key: str) -> Home | None:
+    if state.meta("catalog_key") != key:
+        return None
     try:
-        with open(_cache_path(path), "rb") as f:
-            unpickler = pickle.Unpickler(f)
-            if unpickler.load() != header:
-                return None
-            body = unpickler.load()
-    except Exception:  # noqa: BLE001 — a broken cache is never an error: it is rebuilt
+        parts = codec.loads(state.meta("catalog"))
+        office, departments, roster, calendar, scoring, problems = (parts[p] for p in PARTS)
+    except (codec.Undecodable, TypeError, KeyError):
         return None
-    finally:
-        gc.enable()
-    if not (isinstance(body, tuple) and len(body) == 7):
-        return None
-    office, departments, items, roster, calendar, scoring, problems = body
-    if not (isinstance(office, Office) and _dict_of(departments, Department) and _dict_of(items, bytes)
-            and isinstance(roster, Roster) and isinstance(calendar, Calendar)
-            and (scoring is None or isinstance(scoring, Scheme))
-            and isinstance(problems, list) and all(isinstance(p, Problem) for p in problems)):
-        return None
-    catalog = Catalog(office, departments, LazyMapping(items, _item_maker(path, header)))
-    return Home(path, catalog, roster, calendar, scoring, problems)
+    items = dict(state.read("SELECT code, body FROM catalog_item ORDER BY pos"))
+    catalog = Catalog(office, departments, LazyMapping(items, _item_maker(state, key)))
+    return Home(state.home, catalog, roster, calendar, scoring, problems)
 
 
-def _dict_of(value, kind: type) -> bool:
-    return type(value) is dict and all(isinstance(v, kind) for v in value.values())
-
-
-def _item_maker(path: Path, header: tuple) -> Callable[[str, bytes], ServiceItem]:
-    """Unpickle one item; one that does not unpickle to itself means a damaged cache: the catalogue is
-    parsed afresh (once), the cache rewritten, and the item taken from the fresh parse."""
+def _item_maker(state: State, key: str) -> Callable[[str, bytes], ServiceItem]:
+    """Decode one item; one that does not decode to itself means a damaged state: the catalogue is
+    parsed afresh (once), the state rewritten, and the item taken from the fresh parse."""
     fresh: list[Home] = []
 
     def make(code: str, stored: bytes) -> ServiceItem:
         try:
-            item = pickle.loads(stored)
-        except Exception:  # noqa: BLE001
+            item = codec.loads(stored)
+        except codec.Undecodable:
             item = None
         if isinstance(item, ServiceItem) and item.code == code:
             return item
         if not fresh:
-            fresh.append(_parse_and_save(path, header))
+            from svccli.store.home import load_home
+
+            fresh.append(load_home(state.home))
+            state.attempt(lambda: _write(state, key, fresh[0]), lambda: None)
         return fresh[0].catalog.items[code]
 
     return make
 
 
-# -- writing ---------------------------------------------------------------------------------------
-
-def _cache_path(home: Path) -> Path:
-    return home / ".svc" / "cache" / NAME
-
-
-def _write(path: Path, header: tuple, home: Home) -> None:
-    """Header and body, pickled in a row, written whole (cache.write_file)."""
+def _write(state: State, key: str, home: Home) -> None:
     cat = home.catalog
-    items = {code: pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL) for code, item in cat.items.items()}
-    body = (cat.office, dict(cat.departments), items, home.roster, home.calendar, home.scoring, list(home.problems))
-    out = io.BytesIO()
-    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)  # one memo for both: read with one Unpickler
-    pickler.dump(header)
-    pickler.dump(body)
-    try:
-        write_file(_cache_path(path), out.getvalue())
-    except OSError:  # a read-only home still answers, only more slowly
-        pass
+    parts = dict(zip(PARTS, (cat.office, dict(cat.departments), home.roster, home.calendar, home.scoring,
+                             list(home.problems))))
+    rows = [(code, pos, codec.dumps(item)) for pos, (code, item) in enumerate(cat.items.items())]
+    with state.writing() as conn:
+        conn.execute("DELETE FROM catalog_item")
+        conn.executemany("INSERT INTO catalog_item VALUES (?, ?, ?)", rows)
+        conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                         [("catalog", codec.dumps(parts)), ("catalog_key", key)])
+
+
+__all__ = ["LazyMapping", "Unavailable", "catalog_key", "key_of", "load_home_cached"]

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from svccli.core.calendar import Calendar, CalendarYear, Holiday
-from svccli.core.catalog import (FORMS, KINDS, QUICK_LIMITS, RULE_CHOICES, RULE_FLAGS, RULE_NUMBERS,
-                                 Department, JointPart, Material, Office, Rules, ServiceItem)
+from svccli.core.catalog import (
+    FORMS,
+    KINDS,
+    QUICK_LIMITS,
+    RULE_CHOICES,
+    RULE_FLAGS,
+    RULE_NUMBERS,
+    Department,
+    JointPart,
+    Material,
+    Office,
+    Rules,
+    ServiceItem,
+)
 from svccli.core.problems import Problem
 from svccli.core.roster import ROLES, Post, Roster, Section, Staff, Window
 from svccli.store.yamlfile import Node, load_yaml
@@ -61,7 +75,9 @@ def _timezone(n: Node) -> str:
 
 def _rules(n: Node) -> Rules:
     n.only(*RULE_CHOICES, *RULE_FLAGS, *RULE_NUMBERS, "quick_limits")
-    values = {k: n.choice(k, choices, default=choices[0]) for k, choices in RULE_CHOICES.items()}
+    # Any: the keyword names come from the RULE_* tables, so mypy cannot pair a value with its Rules
+    # field; each table's values do have that field's type (text, bool, int), and quick_limits its tuple.
+    values: dict[str, Any] = {k: n.choice(k, choices, default=choices[0]) for k, choices in RULE_CHOICES.items()}
     values.update({k: n.flag(k, default=d) for k, d in RULE_FLAGS.items()})
     values.update({k: n.integer(k, default=d) for k, d in RULE_NUMBERS.items()})
     quick = n.mapping("quick_limits")
@@ -180,13 +196,16 @@ def load_roster(home: Path, problems: list[Problem]) -> Roster:
     )
 
 
-def _keyed(nodes: list[Node], make, what: str) -> dict:
-    out = {}
+_Entry = TypeVar("_Entry", Staff, Section, Window, Post)
+
+
+def _keyed(nodes: list[Node], make: Callable[[Node], _Entry], what: str) -> dict[str, _Entry]:
+    out: dict[str, _Entry] = {}
     for n in nodes:
         if not n.ok:
             continue
         value = make(n)
-        key = value.code if hasattr(value, "code") else value.id
+        key = value.id if isinstance(value, Staff) else value.code  # staff are keyed by id, the rest by code
         if not key:
             continue
         if key in out:

@@ -12,11 +12,12 @@ from svccli.core.problems import Problem
 from svccli.store.log import RecordLog
 
 # The YAML loaders (ruamel, PyYAML) and the checks are imported by load_home, only when a catalogue is
-# parsed: a warm command reads it from .svc/cache (store/catalog_cache.py).
+# parsed: a warm command reads it from the state database (store/catalog_cache.py).
 if TYPE_CHECKING:
     from svccli.core.calendar import Calendar
     from svccli.core.roster import Roster
     from svccli.core.scoring import Scheme
+    from svccli.store.db import State
 
 MARKER = Path("catalog") / "office.yaml"
 
@@ -47,7 +48,8 @@ class Home:
     calendar: Calendar
     scoring: Scheme | None = None
     problems: list[Problem] = field(default_factory=list)
-    key: list | None = None  # catalog_cache.catalog_key as the catalogue was read, when read through the cache
+    key: str | None = None  # catalog_cache.catalog_key as the catalogue was read, when read through the state
+    state: State | None = field(default=None, repr=False, compare=False)  # the state database of this command
 
     @property
     def log(self) -> RecordLog:

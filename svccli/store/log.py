@@ -17,8 +17,8 @@ import os
 import re
 import secrets
 import time
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
 from svccli.core.problems import Problem
 
@@ -173,9 +173,13 @@ class RecordLog:
         return sorted(self.root.glob("*/*/*.jsonl"))
 
     def files_since(self, day: str) -> list[Path]:
-        """files() without those named for a day before `day`, in the same order. Listed with
-        os.scandir and a Path made only for the files kept: a year holds thousands, and one
-        case's command needs the few from its intake on."""
+        """files() without those named for a day before `day`, in the same order."""
+        return [Path(p) for p in self.listing(day).values()]
+
+    def listing(self, day: str = "") -> dict[str, str]:
+        """The record files named for `day` or later, as {path relative to the home: full path},
+        in files() order. Plain strings from os.scandir: a year holds thousands of files, and a
+        Path for each costs more than the stat a warm command makes of it."""
         found = []
         for clone in _subfolders(str(self.root)):
             for month in _subfolders(clone.path):
@@ -188,7 +192,8 @@ class RecordLog:
                     if name.endswith(".jsonl") and (name[:-6] if len(name) > 6 else name) >= day:
                         found.append((clone.name, month.name, name))
         found.sort()  # as Paths sort: part by part
-        return [self.root / c / m / n for c, m, n in found]
+        root = str(self.root)
+        return {f"records/{c}/{m}/{n}": f"{root}/{c}/{m}/{n}" for c, m, n in found}
 
     def case_lines(self, case_id: str, files: list[Path] | None = None) -> tuple[list[Line], list[Problem]]:
         """The lines of one case: only files dated on or after its intake (the id carries the

@@ -22,11 +22,11 @@ import binascii
 import hashlib
 import os
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import compress
 from operator import itemgetter, methodcaller
-from pathlib import Path
-from typing import Callable, Iterator, NamedTuple
+from typing import NamedTuple
 
 from svccli.core.cases import CLOSING
 from svccli.core.problems import Problem
@@ -70,14 +70,15 @@ class Scan:
     careful: dict[str, list[Line]] = field(default_factory=dict)  # day -> events of files read carefully
 
 
-def first_pass(listing: dict[str, Path]) -> Iterator:
+def first_pass(listing: dict[str, str]) -> Iterator:
     """Start pass 1 over every file (`listing`: path relative to the home -> path), month by
     month, day by day; `scan` takes its results."""
-    order = sorted(listing, key=lambda r: (_month(r), Path(r).stem, r))
+    order = sorted(listing, key=lambda r: (_month(r), _stem(r), r))
     return _map(_first_pass, [(r, listing[r]) for r in order])
 
 
-def scan(listing: dict[str, Path], keep_closed: Callable[[str, set[bytes]], None], started: Iterator | None = None) -> Scan:
+def scan(listing: dict[str, str], keep_closed: Callable[[str, set[bytes]], None], started: Iterator | None = None,
+         progress: Callable[[], None] | None = None) -> Scan:
     """Pass 1 (`started` by `first_pass`, or now). The ids closed by each month's records go to
     `keep_closed(month, ids)` as soon as the month is read, so a year's worth is never held at once."""
     out, early, month, closed = Scan(), set(), None, set()
@@ -87,11 +88,13 @@ def scan(listing: dict[str, Path], keep_closed: Callable[[str, set[bytes]], None
                 keep_closed(month, closed)
             month, closed = _month(rel), set()
         out.marks[rel] = mark
+        if progress is not None:
+            progress()
         out.problems += problems
         if careful is None:
-            out.fast.setdefault(Path(rel).stem, []).append(rel)
+            out.fast.setdefault(_stem(rel), []).append(rel)
         else:
-            out.careful.setdefault(Path(rel).stem, []).extend(careful)
+            out.careful.setdefault(_stem(rel), []).extend(careful)
         out.opened.update(intakes.split(b"\n") if intakes else ())
         closing = set(closing.split(b"\n")) if closing else set()
         early |= closing - out.opened  # closed before (or without) an intake read so far
@@ -103,12 +106,12 @@ def scan(listing: dict[str, Path], keep_closed: Callable[[str, set[bytes]], None
     return out
 
 
-def _first_pass(item: tuple[str, Path]):
+def _first_pass(item: tuple[str, str]):
     """One file: its mark, its events when it must be read carefully, its problems, the ids of the
     cases it takes in and of those it closes."""
     rel, path = item
-    st = path.stat()
-    data = path.read_bytes()
+    st = os.stat(path)
+    data = _read(path)
     clean = _clean_chain(data)
     if clean is None:
         lines, problems = read_file(data, rel)
@@ -126,7 +129,7 @@ def _first_pass(item: tuple[str, Path]):
     return rel, mark, None, [], intakes, closing
 
 
-def open_lines(listing: dict[str, Path], found: Scan) -> Iterator[tuple[str, list[Line]]]:
+def open_lines(listing: dict[str, str], found: Scan) -> Iterator[tuple[str, list[Line]]]:
     """Pass 2: the events of the open cases, a day at a time (day, lines). Most open cases were
     taken in during the last weeks: their files come first, so the fold starts at once, while the
     workers go on to the older files that only the few cases open since long ago need (disjoint
@@ -172,10 +175,10 @@ def _day_lines(day: str, found: Scan, picked: Iterator) -> list[Line]:
 _OPENED: set[bytes] = set()
 
 
-def _second_pass(item: tuple[str, Path]) -> list[tuple[int, bytes]]:
+def _second_pass(item: tuple[str, str]) -> list[tuple[int, bytes]]:
     """The numbers and bytes of the lines of one clean file that name an open case."""
     rel, path = item
-    data = path.read_bytes()
+    data = _read(path)
     cases = CASE.findall(data)
     wanted = _OPENED.intersection(cases)
     if not wanted:
@@ -190,12 +193,12 @@ def _second_pass(item: tuple[str, Path]) -> list[tuple[int, bytes]]:
 PARALLEL_BYTES = 64 << 20  # below this a second process costs more than it saves
 
 
-def _map(fn, items: list[tuple[str, Path]]) -> Iterator:
+def _map(fn, items: list[tuple[str, str]]) -> Iterator:
     """fn over items in order; on a machine with more cores and a big enough year, in forked
     worker processes (the work is CPU-bound: hashing and regular expressions), which start at
     once and work ahead of the caller."""
     workers = min(os.cpu_count() or 1, 4)
-    if workers < 2 or sum(path.stat().st_size for _, path in items) < PARALLEL_BYTES:
+    if workers < 2 or sum(os.stat(path).st_size for _, path in items) < PARALLEL_BYTES:
         return map(fn, items)
     import multiprocessing
 
@@ -208,6 +211,17 @@ def _until_done(pool, results: Iterator) -> Iterator:
         yield from results
     finally:
         pool.terminate()
+
+
+def _stem(rel: str) -> str:
+    """records/<clone>/<YYYY-MM>/<day>.jsonl -> <day>"""
+    name = rel.rsplit("/", 1)[-1]
+    return name[:-6] if name.endswith(".jsonl") else name
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
 
 
 def _month(rel: str) -> str:

@@ -48,7 +48,7 @@ def _item(n: Node, codes: dict, bonus: bool = False) -> ScoreItem:
         n.problem(n.line, f"考核项目代码 {code} 重复（第 {codes[code]} 行已定义）")
     codes.setdefault(code, n.line)
     points = n.number("points", required=True, default=0.0)
-    if points is not None and (points <= 0 if bonus else points >= 0):
+    if points <= 0 if bonus else points >= 0:
         n.problem(n.key_line("points"), f"{'加分项目的分值应为正数' if bonus else '扣分项目的分值应为负数'}（实为 {points:g}）")
     max_points = n.number("max_points")
     if max_points is not None and max_points < points:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 from pathlib import Path
+from typing import overload
 
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedBase
 from ruamel.yaml.constructor import ConstructorError, DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -119,6 +121,8 @@ class Node:
         self.problems.append(Problem(self.path, line, message))
 
     def key_line(self, key: str) -> int:
+        if not isinstance(self.data, CommentedBase):  # a plain dict (libyaml, or `{}`) keeps no positions
+            return self.line
         try:  # the key's own line: for a block value, lc.value() is the line below it
             return self.data.lc.key(key)[0] + 1
         except (AttributeError, KeyError, TypeError):
@@ -156,6 +160,11 @@ class Node:
             self.problem(self.key_line(key), f"“{key}” 的代码 “{value}” 只能含字母、数字、- 和 _")
         return value
 
+    # With a default given, a missing or faulty value yields that default, never None.
+    @overload
+    def integer(self, key: str, required: bool = ..., default: None = ..., minimum: int = ...) -> int | None: ...
+    @overload
+    def integer(self, key: str, required: bool = ..., default: int = ..., minimum: int = ...) -> int: ...
     def integer(self, key: str, required: bool = False, default: int | None = None, minimum: int = 0) -> int | None:
         value, fallback = self._get(key, required, default)
         if value is None:
@@ -168,6 +177,10 @@ class Node:
             return default
         return int(value)
 
+    @overload
+    def number(self, key: str, required: bool = ..., default: None = ...) -> float | None: ...
+    @overload
+    def number(self, key: str, required: bool = ..., default: float = ...) -> float: ...
     def number(self, key: str, required: bool = False, default: float | None = None) -> float | None:
         value, fallback = self._get(key, required, default)
         if value is None:
@@ -177,6 +190,10 @@ class Node:
             return default
         return float(value)
 
+    @overload
+    def flag(self, key: str, default: bool = ...) -> bool: ...
+    @overload
+    def flag(self, key: str, default: None) -> bool | None: ...
     def flag(self, key: str, default: bool | None = False) -> bool | None:
         value, fallback = self._get(key, False, default)
         if value is None:
@@ -207,7 +224,7 @@ class Node:
             self.problem(self.key_line(key), f"“{key}” 的日期 “{value}” 无效（格式 YYYY-MM-DD，且须是真实日期）")
             return None
 
-    def items(self, key: str, required: bool = False, what: str = "") -> list["Node"]:
+    def items(self, key: str, required: bool = False, what: str = "") -> list[Node]:
         """A list of mappings, each wrapped as a Node at its own line."""
         seq = self.seq(key, required)
         return [Node(v, self.path, self.problems, _item_line(seq, i, self.key_line(key)), what) for i, v in enumerate(seq)]
@@ -231,7 +248,7 @@ class Node:
                 self.problem(_item_line(seq, i, self.key_line(key)), f"“{key}” 的第 {i + 1} 项应为文本，实为 {_kind(v)}")
         return tuple(out)
 
-    def mapping(self, key: str, required: bool = False, what: str = "") -> "Node":
+    def mapping(self, key: str, required: bool = False, what: str = "") -> Node:
         value, _ = self._get(key, required, None)
         return Node(value if value is not None else {}, self.path, self.problems, self.key_line(key), what or f"“{key}”")
 
