@@ -90,7 +90,7 @@ class Writer:
             folder = self.root / clone / f"{d:%Y-%m}"
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             prev, chunks = "", []
-            for ts, event in events:
+            for _ts, event in events:
                 raw = orjson.dumps({**event, "prev": prev})
                 chunks.append(raw + b"\n")
                 prev = hashlib.sha256(raw).hexdigest()[:32]

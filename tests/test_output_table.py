@@ -85,3 +85,16 @@ def test_multiline_and_ansi_cells_fall_back_to_tabulate():
 def test_importing_output_does_not_import_tabulate():
     code = "import sys, svccli.render.output; assert 'tabulate' not in sys.modules and 'wcwidth' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.dictionaries(st.text(max_size=8), st.one_of(st.text(), st.integers(-2**63, 2**63 - 1), st.booleans(),
+                                                              st.none(), st.lists(st.text(max_size=3), max_size=2)),
+                                max_size=5), max_size=4))
+def test_json_listing_is_what_json_dumps_writes(rows):
+    """The fast JSON writer (orjson) gives the bytes the documented json.dumps(..., indent=2) gives."""
+    import json
+
+    from svccli.render.output import to_json
+
+    assert to_json(rows) == (json.dumps(rows, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

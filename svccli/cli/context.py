@@ -54,6 +54,10 @@ class App:
         except HomeNotFound as e:
             raise DataError(str(e)) from None
 
+    def close(self) -> None:
+        if self._home is not None and self._home.state is not None:
+            self._home.state.close()
+
     def checked_home(self) -> Home:
         """The home, refusing to act on a catalogue with errors (they are listed)."""
         home = self.home

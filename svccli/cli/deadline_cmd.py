@@ -10,7 +10,7 @@ from svccli.cli.context import App, pass_app, report
 from svccli.cli.params import TEXT, Text
 from svccli.cli.recording import find_case, html_option, print_document, record, require, service_of
 from svccli.core.calendar import CalendarError
-from svccli.core.deadlines import PAUSE_REASONS, days_between, due
+from svccli.core.deadlines import PAUSE_REASONS, Due, days_between, due
 from svccli.core.overdue import KINDS, LATE, listing_order
 from svccli.core.privacy import mask_phone
 from svccli.errors import DataError, Found, UsageError
@@ -122,7 +122,7 @@ def suspend(app: App, case_id: str, reason: str, expected: str | None, note: str
     """暂停计时（听证、检验、勘测等不计入时限的程序）。"""
     _, case = find_case(app, case_id)
     require(case, ("accepted",), "暂停计时")
-    d = due(case, service_of(app, case), app.home.catalog.office.rules, app.home.calendar, app.today)
+    d = _due(app, case)
     if app.today >= d.due:  # the due day is counted in full: a pause from it would move nothing
         raise DataError(f"案件 {case.id} 的办结期限是 {d.due}，到期当日及以后不能再暂停计时；需要更多时间请办理延期（svc extend）")
     record(app, [{"type": "suspend", "case": case.id, "reason": reason, "expected": expected or "", "note": note or ""}])
@@ -140,7 +140,7 @@ def resume(app: App, case_id: str) -> None:
         raise DataError(f"恢复日期 {app.today} 早于暂停日期 {case.pauses[-1].start}")
     record(app, [{"type": "resume", "case": case.id}])
     _, case = find_case(app, case.id)
-    d = due(case, service_of(app, case), app.home.catalog.office.rules, app.home.calendar, app.today)
+    d = _due(app, case)
     click.echo(f"案件 {case.id} 已恢复计时；办结期限 {d.due.isoformat()}", err=True)
 
 
@@ -159,8 +159,7 @@ def extend(app: App, case_id: str, days: int, reason: str, basis, opinion, appro
     require(case, ("accepted", "suspended"), "延期")
     home = app.home
     rules = home.catalog.office.rules
-    item = service_of(app, case)
-    d = due(case, item, rules, home.calendar, app.today)
+    d = _due(app, case)
     total = d.extended + days
     if total > rules.max_extension_days:
         approver = home.roster.staff.get(approved_by or "")
@@ -192,6 +191,14 @@ def notify(app: App, case_id: str) -> None:
 
 
 COMMANDS = [overdue, suspend, resume, extend, notify]
+
+
+def _due(app: App, case) -> Due:
+    """The due date of a case the command has required to be accepted (so it has one)."""
+    d = due(case, service_of(app, case), app.home.catalog.office.rules, app.home.calendar, app.today)
+    if d is None:
+        raise DataError(f"案件 {case.id} 尚未受理（{case.status_name}），没有办结期限")
+    return d
 
 
 WEEKDAYS = "一二三四五六日"

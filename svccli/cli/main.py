@@ -16,7 +16,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 # The modules holding the commands; each command's module is imported only when it runs, so
 # `svc --version` and a single command start fast.
 MODULES = ("check_cmd", "catalog_cmd", "calendar_cmd", "init_cmd", "intake_cmd", "decide_cmd", "deadline_cmd",
-           "cases_cmd", "admin_cmd", "handover_cmd")
+           "cases_cmd", "admin_cmd", "handover_cmd", "sql_cmd")
 WHERE = {"check": "check_cmd", "catalog": "catalog_cmd", "calendar": "calendar_cmd", "init": "init_cmd",
          "inquiry": "intake_cmd", "inquiries": "intake_cmd", "intake": "intake_cmd", "notice": "intake_cmd",
          "supplement": "intake_cmd", "refuse": "decide_cmd", "refer": "decide_cmd", "withdraw": "decide_cmd",
@@ -26,7 +26,7 @@ WHERE = {"check": "check_cmd", "catalog": "catalog_cmd", "calendar": "calendar_c
          "print": "cases_cmd", "handover": "handover_cmd", "return": "handover_cmd", "receive": "handover_cmd",
          "handovers": "handover_cmd", "review": "handover_cmd", "approve": "handover_cmd", "part": "handover_cmd",
          "forward": "handover_cmd", "answer": "handover_cmd", "holders": "handover_cmd", "repair": "admin_cmd",
-         "verify": "admin_cmd", "audit": "admin_cmd"}
+         "verify": "admin_cmd", "audit": "admin_cmd", "sql": "sql_cmd"}
 
 
 def _commands(module: str) -> dict[str, click.Command]:
@@ -84,6 +84,7 @@ def cli(ctx: click.Context, home: str | None, today: str | None, as_of: str | No
         if value:
             parse_moment(value, name)  # a bad date is refused before anything runs, naming the option
     ctx.obj = App(home_option=home, today_option=today, as_option=as_, as_of_option=as_of)
+    ctx.call_on_close(ctx.obj.close)  # the state database is closed when the command ends
 
 
 

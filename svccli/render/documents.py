@@ -36,10 +36,8 @@ def environment(home: Path | None) -> jinja2.Environment:
     """The sandboxed environment of one home, kept for the life of the process."""
     import jinja2
 
-    folders = [str(home / "templates")] if home else []
-    folders.append(str(templates_dir()))
     env = _sandbox_class()(
-        loader=_loader_class()(folders),
+        loader=_loader_class()(folders(home)),
         autoescape=jinja2.select_autoescape(["html", "html.j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
@@ -51,23 +49,27 @@ def environment(home: Path | None) -> jinja2.Environment:
     return env
 
 
+def folders(home: Path | None) -> list[str]:
+    """Where templates are looked up: the office's own first, then the shipped ones."""
+    return [*([str(home / "templates")] if home else []), str(templates_dir())]
+
+
 def render(name: str, view: dict, home: Path | None = None) -> str:
     import jinja2
     from jinja2.sandbox import SecurityError
 
-    env = environment(home)
     try:
-        return env.get_template(name).render(**view)
+        return environment(home).get_template(name).render(**view)
     except jinja2.TemplateSyntaxError as e:
         raise DataError(f"templates/{e.name or name}:{e.lineno}: 模板语法错误：{e.message}") from None
     except jinja2.TemplateNotFound:
         raise DataError(f"找不到模板 templates/{name}") from None
     except jinja2.UndefinedError as e:
-        raise DataError(f"{_where(e, env, name)}: 模板引用了不存在的字段：{e.message}") from None
+        raise DataError(f"{_where(e, home, name)}: 模板引用了不存在的字段：{e.message}") from None
     except SecurityError as e:
-        raise DataError(f"{_where(e, env, name)}: 模板在沙箱中渲染，已拒绝：{e}（见 docs/trust.md）") from None
+        raise DataError(f"{_where(e, home, name)}: 模板在沙箱中渲染，已拒绝：{e}（见 docs/trust.md）") from None
     except (jinja2.TemplateError, *TEMPLATE_FAULTS) as e:
-        raise DataError(f"{_where(e, env, name)}: 模板运行出错：{e}") from None
+        raise DataError(f"{_where(e, home, name)}: 模板运行出错：{e}") from None
 
 
 def cn_date(value) -> str:
@@ -79,15 +81,15 @@ def cn_date(value) -> str:
     return f"{int(y)}年{int(m)}月{int(d)}日"
 
 
-def _where(error: BaseException, env: jinja2.Environment, name: str) -> str:
+def _where(error: BaseException, home: Path | None, name: str) -> str:
     """`templates/<file>:<line>` of the innermost template frame in the error's traceback (jinja2
     rewrites it to the template's file and line), else the template asked for."""
     found = f"templates/{name}"
-    folders = [os.path.normpath(f) for f in env.loader.searchpath]
+    searched = [os.path.normpath(f) for f in folders(home)]
     tb = error.__traceback__
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
-        for folder in folders:
+        for folder in searched:
             if filename.startswith(folder + os.sep):
                 found = f"templates/{Path(filename).relative_to(folder).as_posix()}:{tb.tb_lineno}"
         tb = tb.tb_next

@@ -34,10 +34,21 @@ def output_options(f):
 
 def render(rows: Sequence[dict], columns: Sequence[tuple[str, str]], fmt: str, encoding: str = "utf-8-sig") -> bytes:
     if fmt == "json":
-        return (json.dumps(list(rows), ensure_ascii=False, indent=2, default=str) + "\n").encode("utf-8")
+        return to_json(rows)
     if fmt == "csv":
         return to_csv(rows, columns).encode(encoding)
     return (to_table(rows, columns) + "\n").encode("utf-8") if rows else b""
+
+
+def to_json(rows: Sequence[dict]) -> bytes:
+    """UTF-8 JSON indented by two spaces; orjson writes a big listing several times faster than json,
+    byte for byte the same for the strings, integers and booleans rows hold (json is the fallback)."""
+    import orjson
+
+    try:
+        return orjson.dumps(list(rows), default=str, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    except TypeError:  # an integer beyond 64 bits
+        return (json.dumps(list(rows), ensure_ascii=False, indent=2, default=str) + "\n").encode("utf-8")
 
 
 def emit(rows: Sequence[dict], columns: Sequence[tuple[str, str]], fmt: str, encoding: str = "utf-8-sig",

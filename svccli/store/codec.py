@@ -37,6 +37,10 @@ def _date(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
+def _required(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
 def _dated(keys: tuple[str, ...]) -> tuple[Callable[[dict], dict], Callable[[dict], dict]]:
     """Encode and decode a dict whose `keys` hold dates (None allowed)."""
     def enc(d: dict) -> dict:
@@ -59,9 +63,9 @@ CASE_CODECS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
     "supplied_after_notice": (sorted, frozenset),
     "overdue_days": (lambda s: sorted(map(_day, s)), lambda v: frozenset(map(_date, v))),
     "pauses": (lambda ps: [[p.reason, _day(p.start), _day(p.end), p.note] for p in ps],
-               lambda v: tuple(Pause(r, _date(s), _date(e), n) for r, s, e, n in v)),
+               lambda v: tuple(Pause(r, _required(s), _date(e), n) for r, s, e, n in v)),
     "extensions": (lambda es: [[*dataclasses.astuple(e)[:3], _day(e.on), *dataclasses.astuple(e)[4:]] for e in es],
-                   lambda v: tuple(Extension(d, r, b, _date(on), *rest) for d, r, b, on, *rest in v)),
+                   lambda v: tuple(Extension(d, r, b, _required(on), *rest) for d, r, b, on, *rest in v)),
     "steps": (lambda ss: [[s.ts, s.by, s.kind, s.text, list(s.where)] for s in ss],
               lambda v: tuple(Step(ts, by, k, t, tuple(w)) for ts, by, k, t, w in v)),
     "parts": (lambda p: {k: _PART_ENC(v) for k, v in p.items()}, lambda p: {k: _PART_DEC(v) for k, v in p.items()}),

@@ -10,6 +10,7 @@ folder removed meanwhile) the command answers from the records and says so once 
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import sqlite3
@@ -34,7 +35,7 @@ CREATE TABLE open_case(id TEXT PRIMARY KEY, body BLOB NOT NULL, sig INTEGER NOT 
     wake INTEGER NOT NULL, due INTEGER NOT NULL);
 CREATE INDEX open_case_wake ON open_case(wake);
 CREATE INDEX open_case_due ON open_case(due);
-CREATE TABLE closed_case(id TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE closed_month(month TEXT PRIMARY KEY, ids BLOB NOT NULL);
 CREATE TABLE daily_answer(id TEXT PRIMARY KEY, sig INTEGER NOT NULL, answer BLOB NOT NULL);
 CREATE TABLE case_file(id TEXT NOT NULL, path TEXT NOT NULL, PRIMARY KEY(id, path)) WITHOUT ROWID;
 CREATE TABLE case_file_mark(day TEXT NOT NULL, path TEXT NOT NULL, size INTEGER, mtime_ns INTEGER, ino INTEGER,
@@ -76,6 +77,7 @@ class State:
         self.folder = home / ".svc"
         self.path = self.folder / NAME
         self.conn: sqlite3.Connection | None = None
+        self.ident = (0, 0)  # inode and device of the file opened
         self.warned: set[str] = set()
         self.tried = False
 
@@ -110,6 +112,8 @@ class State:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
         os.close(fd)
         conn = sqlite3.connect(self.path, timeout=lock_timeout(), isolation_level=None, check_same_thread=False)
+        st = os.stat(self.path)
+        self.ident = (st.st_ino, st.st_dev)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")  # derived: a lost last transaction is rebuilt
@@ -139,15 +143,24 @@ class State:
             raise Unavailable(f"{path} 不是普通文件")
         _owned_and_private(path, st)
 
-    # -- failing ----------------------------------------------------------------------------------
-    def fail(self, error: BaseException) -> None:
-        """Stop using the database for this command, say so once, and raise Unavailable."""
+    def _still_there(self) -> None:
+        """The file written is still the one at the path (not removed or replaced meanwhile)."""
+        st = os.stat(self.path)  # FileNotFoundError: removed
+        if (st.st_ino, st.st_dev) != self.ident:
+            raise OSError(errno.ESTALE, "状态文件在使用中被替换")
+
+    def close(self) -> None:
         if self.conn is not None:
             try:
                 self.conn.close()
             except sqlite3.Error:
                 pass
             self.conn = None
+
+    # -- failing ----------------------------------------------------------------------------------
+    def fail(self, error: BaseException) -> None:
+        """Stop using the database for this command, say so once, and raise Unavailable."""
+        self.close()
         self.tried = True
         self.warn(f"派生状态 {_shown(self.path, self.home)} 无法使用（{_reason(error)}），本次直接从记录计算")
         raise Unavailable(str(error))
@@ -167,16 +180,22 @@ class State:
             self.fail(e)
             raise
 
-    def read_iter(self, sql: str, args: tuple | list = ()) -> Iterator[tuple]:
-        conn = self.connect()
-        try:
-            yield from conn.execute(sql, args)
-        except sqlite3.Error as e:
-            self.fail(e)
-
     def meta(self, key: str) -> Any:
         rows = self.read("SELECT value FROM meta WHERE key = ?", (key,))
         return rows[0][0] if rows else None
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads that see one state of the database (a read transaction)."""
+        conn = self.connect()
+        try:
+            conn.execute("BEGIN")
+        except sqlite3.Error as e:
+            self.fail(e)
+        try:
+            yield
+        finally:
+            _rollback(conn)
 
     @contextmanager
     def writing(self) -> Iterator[sqlite3.Connection]:
@@ -190,6 +209,7 @@ class State:
         try:
             yield conn
             conn.execute("COMMIT")
+            self._still_there()
         except (sqlite3.Error, OSError) as e:
             _rollback(conn)
             self.fail(e)
@@ -254,6 +274,8 @@ def _reason(error: BaseException) -> str:
     for needle, meaning in known.items():
         if needle in text:
             return meaning
+    if isinstance(error, FileNotFoundError):
+        return "文件在使用中被删除"
     if isinstance(error, OSError) and error.strerror:
         return error.strerror
     return text

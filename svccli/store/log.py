@@ -321,7 +321,7 @@ class _Lock:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     os.close(self.fd)
-                    raise LockTimeout(f"{self.timeout:g} 秒内未能取得记录锁 {self.path}（另一个 svc 正在写入？）")
+                    raise LockTimeout(f"{self.timeout:g} 秒内未能取得记录锁 {self.path}（另一个 svc 正在写入？）") from None
                 time.sleep(0.01)
             except OSError as e:
                 _close_quietly(self.fd)
@@ -338,7 +338,7 @@ ERRNO_TEXT = {errno.ENOSPC: "磁盘已满", errno.EIO: "磁盘读写错误", err
 def _fault(step: str, where: str, e: OSError, outcome: str) -> StoreError:
     """One line: what failed, where, the system's reason, and what it means for the record."""
     name = errno.errorcode.get(e.errno, "") if e.errno else ""
-    text = ERRNO_TEXT.get(e.errno) or e.strerror or (os.strerror(e.errno) if e.errno else str(e))
+    text = ERRNO_TEXT.get(e.errno or 0) or e.strerror or (os.strerror(e.errno) if e.errno else str(e))
     return StoreError(f"{outcome}：{step} {where} 时出错（{text}{'，' + name if name else ''}）")
 
 

@@ -81,7 +81,9 @@ def scan(listing: dict[str, str], keep_closed: Callable[[str, set[bytes]], None]
          progress: Callable[[], None] | None = None) -> Scan:
     """Pass 1 (`started` by `first_pass`, or now). The ids closed by each month's records go to
     `keep_closed(month, ids)` as soon as the month is read, so a year's worth is never held at once."""
-    out, early, month, closed = Scan(), set(), None, set()
+    out, month = Scan(), None
+    early: set[bytes] = set()
+    closed: set[bytes] = set()
     for rel, mark, careful, problems, intakes, closing in started or first_pass(listing):
         if _month(rel) != month:
             if month is not None:
@@ -115,10 +117,10 @@ def _first_pass(item: tuple[str, str]):
     clean = _clean_chain(data)
     if clean is None:
         lines, problems = read_file(data, rel)
-        mine = [ln for ln in lines if _case_of(ln.event)]
-        intakes = b"\n".join(_case_of(ln.event) for ln in mine if ln.event.get("type") == "intake")
-        closing = b"\n".join(_case_of(ln.event) for ln in mine if ln.event.get("type") in CLOSING)
-        return rel, mark_of(data, st), mine, problems, intakes, closing
+        mine = [(ln, case) for ln in lines if (case := _case_of(ln.event))]
+        intakes = b"\n".join(case for ln, case in mine if ln.event.get("type") == "intake")
+        closing = b"\n".join(case for ln, case in mine if ln.event.get("type") in CLOSING)
+        return rel, mark_of(data, st), [ln for ln, _ in mine], problems, intakes, closing
     last_len = len(data) - 2 - data.rfind(b"\n", 0, len(data) - 1)
     mark = FileMark(len(data), st.st_mtime_ns, st.st_ino, *clean, last_len)
     pairs = KEY.findall(data)

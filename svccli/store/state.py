@@ -19,7 +19,7 @@ import gc
 import os
 import sqlite3
 import zlib
-from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from svccli.core.cases import CLOSING, Case, Fold
@@ -30,7 +30,7 @@ from svccli.store import codec
 from svccli.store.catalog_cache import key_of
 from svccli.store.db import State
 from svccli.store.home import Home
-from svccli.store.log import Line, line_hash, read_file
+from svccli.store.log import Line, intake_day, line_hash, read_file
 from svccli.store.progress import Progress
 from svccli.store.scan import FileMark, mark_of, open_lines, scan
 
@@ -183,7 +183,7 @@ def _apply(fold: Fold, shelf: Shelf, ln: Line, known_open: bool = False) -> None
         if case is None and shelf.is_closed(case_id):
             return
     if ln.event["type"] in CLOSING:
-        shelf.close(case_id)
+        shelf.close(case_id, ln.path.rsplit("/", 2)[-2])
         return
     fold.apply(ln.event, ln.path, ln.line)
     shelf.touched.add(case_id)
@@ -199,10 +199,10 @@ def _rebuild(home: Home, conn: sqlite3.Connection, listing: dict[str, str], key:
 
 
 def _fold_all(home: Home, conn: sqlite3.Connection, listing: dict[str, str], key: str) -> list[Problem]:
-    for table in ("record_file", "open_case", "closed_case", "daily_answer"):
+    for table in ("record_file", "open_case", "closed_month", "daily_answer"):
         conn.execute(f"DELETE FROM {table}")
     progress = Progress("重建派生状态：读取记录文件", len(listing))
-    found = scan(listing, lambda _, ids: _keep_closed(conn, ids), progress=progress.step)
+    found = scan(listing, lambda month, ids: _keep_closed(conn, month, ids), progress=progress.step)
     shelf = Shelf(conn)
     fold = Fold(timeline=False)
     fold.cases = shelf  # type: ignore[assignment]
@@ -214,7 +214,7 @@ def _fold_all(home: Home, conn: sqlite3.Connection, listing: dict[str, str], key
             _apply(fold, shelf, ln, known_open=True)
         touched_on[day] = shelf.touched
         _freeze_quiet(home, shelf, touched_on, day)
-    shelf.touched = set().union(*touched_on.values()) if touched_on else set()
+    shelf.touched = set(shelf.cases)  # every case still in memory (a day's set may have been replaced)
     shelf.save(home)
     progress.done()
     problems = found.problems + fold.take_problems()
@@ -224,8 +224,10 @@ def _fold_all(home: Home, conn: sqlite3.Connection, listing: dict[str, str], key
     return problems
 
 
-def _keep_closed(conn: sqlite3.Connection, ids: set[bytes]) -> None:
-    conn.executemany("INSERT OR IGNORE INTO closed_case VALUES (?)", ((i.decode(errors="replace"),) for i in ids))
+def _keep_closed(conn: sqlite3.Connection, month: str, ids: set[bytes]) -> None:
+    """The ids closed by a month's records, as one row: a million rows of ids would cost the rebuild
+    seconds, and they are looked in only when an appended event names a case that is not open."""
+    conn.execute("INSERT OR REPLACE INTO closed_month VALUES (?, ?)", (month, b"\n" + b"\n".join(sorted(ids)) + b"\n"))
 
 
 def _freeze_quiet(home: Home, shelf: Shelf, touched_on: dict[str, set[str]], day: str) -> None:
@@ -262,7 +264,7 @@ def _problems_in(conn: sqlite3.Connection) -> list[Problem]:
         raise Stale("problems") from None
 
 
-class Shelf(MutableMapping):
+class Shelf:
     """The open cases inside one write transaction: those read or changed in memory, the rest in
     the database, read when the fold asks for them."""
 
@@ -271,6 +273,7 @@ class Shelf(MutableMapping):
         self.cases: dict[str, Case] = {}
         self.touched: set[str] = set()
         self.gone: set[str] = set()
+        self.closed: dict[str, set[bytes]] = {}  # month -> ids closed by the lines applied
 
     def __getitem__(self, case_id: str) -> Case:
         case = self.get(case_id)
@@ -296,45 +299,57 @@ class Shelf(MutableMapping):
         self.cases[case_id] = case
         self.gone.discard(case_id)
 
-    def __delitem__(self, case_id: str) -> None:
-        self.close(case_id)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.ids())
-
-    def __len__(self) -> int:
-        return len(self.ids())
-
     def ids(self) -> set[str]:
         stored = {i for (i,) in self.conn.execute("SELECT id FROM open_case")}
         return (stored | self.cases.keys()) - self.gone
 
     def is_closed(self, case_id: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM closed_case WHERE id = ?", (case_id,)).fetchone() is not None
+        needle = f"\n{case_id}\n".encode()
+        if any(needle in ids for ids in self.closed.values()):
+            return True
+        since = intake_day(case_id)[:7]  # a case closes in its intake month or later
+        return any(needle in ids for (ids,) in self.conn.execute("SELECT ids FROM closed_month WHERE month >= ?", (since,)))
 
-    def close(self, case_id: str) -> None:
+    def close(self, case_id: str, month: str) -> None:
         self.cases.pop(case_id, None)
         self.touched.discard(case_id)
         self.gone.add(case_id)
         self.conn.execute("DELETE FROM open_case WHERE id = ?", (case_id,))
-        self.conn.execute("INSERT OR IGNORE INTO closed_case VALUES (?)", (case_id,))
+        self.closed.setdefault(month, set()).add(case_id.encode())
+
+    def save_closed(self) -> None:
+        """The ids closed by the lines applied, added to their months' rows."""
+        for month, ids in self.closed.items():
+            row = self.conn.execute("SELECT ids FROM closed_month WHERE month = ?", (month,)).fetchone()
+            known = set(row[0].split(b"\n")) - {b""} if row else set()
+            _keep_closed(self.conn, month, known | ids)
+        self.closed = {}
 
     def store(self, home: Home, ids: Iterable[str]) -> None:
-        """Write these cases with their wake dates, and let go of the objects."""
-        rows = []
+        """Write these cases with their wake dates, and let go of the objects (a thousand at a
+        time: a year's open cases encoded at once would double the rebuild's peak memory)."""
+        batch: list[tuple] = []
         for case_id in ids:
             case = self.get(case_id)
             if case is None:  # an event for a case never taken in: a problem reported, nothing kept
                 continue
             body = codec.dump_case(case)
-            rows.append((case_id, body, zlib.crc32(body), *_woken(home, case)))
+            batch.append((case_id, body, zlib.crc32(body), *_woken(home, case)))
             self.cases.pop(case_id, None)
-        self.conn.executemany("INSERT OR REPLACE INTO open_case VALUES (?, ?, ?, ?, ?)", rows)
+            if len(batch) >= 1000:
+                self._insert(batch)
+        self._insert(batch)
+
+    def _insert(self, batch: list[tuple]) -> None:
+        self.conn.executemany("INSERT OR REPLACE INTO open_case VALUES (?, ?, ?, ?, ?)", batch)
+        batch.clear()
 
     def save(self, home: Home, rewake: list[str] | None = None) -> None:
-        """Store the cases changed (or, `rewake`, these: the catalogue changed, every wake date again)."""
+        """Store the cases changed (or, `rewake`, these: the catalogue changed, every wake date again)
+        and the ids closed."""
         self.store(home, self.touched if rewake is None else set(rewake) | self.touched)
         self.touched = set()
+        self.save_closed()
 
 
 def _woken(home: Home, case: Case) -> tuple[int, int]:
