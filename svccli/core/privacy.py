@@ -22,12 +22,31 @@ def mask_phone(phone: str) -> str:
     return digits[:keep] + "*" * (len(digits) - keep - 4) + digits[-4:]
 
 
+def mask_name(name: str) -> str:
+    """张三 -> 张*; a unit name (or an address) keeps its first four characters."""
+    text = name or ""
+    if len(text) <= 1:
+        return text
+    keep = 4 if len(text) > 6 else 1
+    return text[:keep] + "*" * min(len(text) - keep, 2)
+
+
 def mask_id(number: str) -> str:
     """110105199001010022 -> 110105********0022 (region kept, birth date and order hidden)."""
     text = (number or "").strip()
     if len(text) <= 8:
         return "*" * len(text)
     return text[:6] + "*" * (len(text) - 10) + text[-4:]
+
+
+# A phone or ID number standing on its own in free text (not inside a longer run of letters and digits)
+NUMBERS = re.compile(r"(?<![0-9A-Za-z])(?:(?P<id>\d{17}[\dXx]|\d{15})|(?P<phone>1[3-9]\d{9}|0\d{2,3}-\d{7,8}))"
+                     r"(?![0-9A-Za-z])")
+
+
+def mask_numbers(text: str) -> str:
+    """Phone and ID numbers inside free text (a note, a reason, a query) masked as listings mask them."""
+    return NUMBERS.sub(lambda m: mask_id(m["id"]) if m["id"] else mask_phone(m["phone"]), text)
 
 
 def resident_id_problem(number: str) -> str:
