@@ -12,7 +12,7 @@ from svccli.cli.recording import find_case, html_option, print_document, record,
 from svccli.core.calendar import CalendarError
 from svccli.core.deadlines import PAUSE_REASONS, Due, days_between, due
 from svccli.core.overdue import KINDS, LATE, listing_order
-from svccli.core.privacy import mask_phone
+from svccli.core.privacy import mask_name, mask_phone
 from svccli.errors import DataError, Found, UsageError
 from svccli.render.output import emit, output_options
 
@@ -20,14 +20,6 @@ OVERDUE_COLUMNS = [("kind_name", "类别"), ("case", "案件编号"), ("service"
                    ("applicant", "申请人"), ("phone", "电话"), ("holder_name", "持有人"),
                    ("first_handler_name", "首办责任人"), ("accepted", "受理日期"), ("date", "期限"),
                    ("late_text", "逾期情况")]
-
-
-def mask_name(name: str) -> str:
-    """张三 -> 张*; a unit name keeps its first four characters."""
-    if len(name) <= 1:
-        return name
-    keep = 4 if len(name) > 6 else 1
-    return name[:keep] + "*" * min(len(name) - keep, 2)
 
 
 @click.command()

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from svccli import __version__
+from svccli.store.durable import lock_timeout
 
 NAME = "state.sqlite"
 FORMAT = 1
@@ -60,13 +61,6 @@ def _code_stamp() -> str:
 
 
 CODE = _code_stamp()
-
-
-def lock_timeout() -> float:
-    try:
-        return max(0.0, float(os.environ.get("SVC_LOCK_TIMEOUT", "10")))
-    except ValueError:
-        return 10.0
 
 
 class State:

@@ -9,22 +9,30 @@ fsync the file (and, for a new file, its folders) before anything is reported as
 from __future__ import annotations
 
 import datetime as dt
-import errno
-import fcntl
 import hashlib
 import json
 import os
 import re
 import secrets
-import time
 from pathlib import Path
 from typing import NamedTuple
 
 from svccli.core.problems import Problem
+from svccli.store.durable import (  # noqa: F401  (LockTimeout, StoreError: what a command catches)
+    LockTimeout,
+    StoreError,
+    _fault,
+    _fsync_dir,
+    _Lock,
+    _make_dirs,
+    _open_append,
+    _private_dir,
+    _write_all,
+    lock_timeout,
+)
 
 SCHEMA_VERSION = 1
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-LOCK_TIMEOUT = 10.0
 
 try:  # orjson parses several times faster; the standard library is the fallback
     import orjson
@@ -40,14 +48,6 @@ except ImportError:  # pragma: no cover
 
     def _dumps(obj) -> bytes:
         return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-class StoreError(Exception):
-    """An I/O fault while writing or reading records: nothing was acknowledged."""
-
-
-class LockTimeout(StoreError):
-    """Another writer held the lock for longer than the bound."""
 
 
 def line_hash(raw: bytes) -> str:
@@ -104,7 +104,7 @@ class RecordLog:
             return self._append_locked(path, made)
 
     def lock(self, timeout: float | None = None):
-        return _Lock(self.state / "lock", _lock_timeout() if timeout is None else timeout)
+        return _Lock(self.state / "lock", lock_timeout() if timeout is None else timeout)
 
     def _append_locked(self, path: Path, events: list[dict]) -> list[dict]:
         """Any I/O fault becomes a StoreError naming the step; what this call wrote is cut off again
@@ -303,85 +303,6 @@ def _subfolders(folder: str) -> list:
     return found
 
 
-class _Lock:
-    def __init__(self, path: Path, timeout: float):
-        self.path, self.timeout, self.fd = path, timeout, None
-
-    def __enter__(self):
-        try:
-            _private_dir(self.path.parent)
-            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        except OSError as e:
-            raise _fault("打开锁文件", str(self.path), e, "未能加锁，记录未保存") from None
-        deadline = time.monotonic() + self.timeout
-        while True:
-            try:
-                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return self
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    os.close(self.fd)
-                    raise LockTimeout(f"{self.timeout:g} 秒内未能取得记录锁 {self.path}（另一个 svc 正在写入？）") from None
-                time.sleep(0.01)
-            except OSError as e:
-                _close_quietly(self.fd)
-                raise _fault("加锁", str(self.path), e, "未能加锁，记录未保存") from None
-
-    def __exit__(self, *exc):
-        _close_quietly(self.fd)  # closing releases the lock; nothing was written through this fd
-
-
-ERRNO_TEXT = {errno.ENOSPC: "磁盘已满", errno.EIO: "磁盘读写错误", errno.EACCES: "没有权限", errno.EPERM: "不允许的操作",
-              errno.EROFS: "文件系统只读", errno.EDQUOT: "超出磁盘配额", errno.ENOENT: "文件或目录不存在"}
-
-
-def _fault(step: str, where: str, e: OSError, outcome: str) -> StoreError:
-    """One line: what failed, where, the system's reason, and what it means for the record."""
-    name = errno.errorcode.get(e.errno, "") if e.errno else ""
-    text = ERRNO_TEXT.get(e.errno or 0) or e.strerror or (os.strerror(e.errno) if e.errno else str(e))
-    return StoreError(f"{outcome}：{step} {where} 时出错（{text}{'，' + name if name else ''}）")
-
-
-def _close_quietly(fd: int) -> None:
-    try:
-        os.close(fd)
-    except OSError:
-        pass
-
-
-def _lock_timeout() -> float:
-    try:
-        return float(os.environ.get("SVC_LOCK_TIMEOUT", LOCK_TIMEOUT))
-    except ValueError:
-        return LOCK_TIMEOUT
-
-
-def _private_dir(path: Path) -> None:
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-
-
-def _make_dirs(folder: Path) -> None:
-    """Create the partition folders 0700 whatever the umask; fsync each new one's parent."""
-    missing = []
-    p = folder
-    while not p.exists():
-        missing.append(p)
-        p = p.parent
-    for d in reversed(missing):
-        try:
-            os.mkdir(d, 0o700)
-        except FileExistsError:
-            continue
-        os.chmod(d, 0o700)
-        _fsync_dir(d.parent)
-
-
-def _open_append(path: Path) -> int:
-    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
-    os.fchmod(fd, 0o600)
-    return fd
-
-
 BLOCK = 4096  # the tail is read backwards in blocks of this size, growing with what was read
 
 
@@ -431,20 +352,3 @@ def _past_fragment(fragment: bytes, prev: str) -> str:
     as part of the chain; any other fragment stays a bad line that the chain skips."""
     event, _ = parse_line(fragment, prev)
     return line_hash(fragment) if event is not None else prev
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        n = os.write(fd, view)
-        if n <= 0:  # pragma: no cover
-            raise OSError(errno.EIO, "short write")
-        view = view[n:]
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -28,7 +28,8 @@ from svccli.core.events import label
 from svccli.core.privacy import mask_id, mask_name, mask_numbers, mask_phone
 from svccli.core.problems import Problem
 from svccli.store import reporting
-from svccli.store.db import State, lock_timeout
+from svccli.store.db import State
+from svccli.store.durable import lock_timeout
 from svccli.store.home import Home
 
 VIEWS = ("cases", "events", "inquiries", "record_files")
