@@ -67,6 +67,7 @@ def _finding(kind: str, data: bytes) -> None:
 
 # -- the record reader ------------------------------------------------------------------------------
 
+
 def _scratch() -> Path:
     """A scratch folder per process (in memory where possible). libFuzzer ends the process without
     running atexit handlers, so each run removes the folders of runs that are no longer alive."""
@@ -123,7 +124,9 @@ def check_records(data: bytes) -> None:
             cases = {(ln.event.get("type"), ln.event.get("case")) for ln in lines}
             for kind, found_ids in (("intake", intakes), (None, closing)):
                 for case in filter(None, found_ids.split(b"\n")):
-                    if not any(c == case.decode() and (t == kind or (kind is None and t != "intake")) for t, c in cases):
+                    if not any(
+                        c == case.decode() and (t == kind or (kind is None and t != "intake")) for t, c in cases
+                    ):
                         raise PropertyFailed(f"the fast scan found {case!r} that the careful reader does not")
 
         # after repair's plan nothing torn or unparsable is left, and no parsed line was dropped

@@ -56,7 +56,9 @@ def grow_catalog(out: Path) -> None:
         for code, text in zip(codes, texts):
             n += 1
             new = f"{code}{n:02d}"
-            copy = text.replace(f"code: {code}, name: ", f"code: {new}, name: 第{n}分局").replace(f"- code: {code}-", f"- code: {new}-")
+            copy = text.replace(f"code: {code}, name: ", f"code: {new}, name: 第{n}分局").replace(
+                f"- code: {code}-", f"- code: {new}-"
+            )
             copy = copy.replace("department: " + code + ",", "department: " + new + ",")
             copy = copy.replace("lead: " + code + "\n", "lead: " + new + "\n")
             (out / "catalog" / "services" / f"{new.lower()}.yaml").write_text(copy, encoding="utf-8")
@@ -124,15 +126,23 @@ class Year:
         by_dept = {s.department: s for s in sorted(roster.sections.values(), key=lambda s: s.code)}
         post = roster.posts.get(item.post)
         window = roster.windows.get(post.window) if post else None
-        section = (by_dept.get(item.department) or by_dept.get(re.sub(r"\d+$", "", item.department))
-                   or (by_dept.get(window.department) if window else None))
+        section = (
+            by_dept.get(item.department)
+            or by_dept.get(re.sub(r"\d+$", "", item.department))
+            or (by_dept.get(window.department) if window else None)
+        )
         found = None
         if section and window:
             on_duty = roster.window_on_duty(window.code)
             members = [s for s in self.staff if roster.may_receive("section", section.code, s)]
             if on_duty and members:
-                found = (Target("section", section.code, section.name, ""), section.chief, members,
-                         roster.target(window.code), on_duty)
+                found = (
+                    Target("section", section.code, section.name, ""),
+                    section.chief,
+                    members,
+                    roster.target(window.code),
+                    on_duty,
+                )
         self.routes[item.code] = found
         return found
 
@@ -155,8 +165,15 @@ class Year:
         if self.closed:
             return ""
         self.ids += 1
-        ev = {"v": 1, "id": hashlib.blake2b(f"{self.ids}".encode(), digest_size=8).hexdigest(),
-              "ts": self.ts(day), "by": by, "type": kind, "case": case, **fields}
+        ev = {
+            "v": 1,
+            "id": hashlib.blake2b(f"{self.ids}".encode(), digest_size=8).hexdigest(),
+            "ts": self.ts(day),
+            "by": by,
+            "type": kind,
+            "case": case,
+            **fields,
+        }
         self.writer.add(clone, day, ev["ts"], ev)
         return ev["ts"]
 
@@ -164,15 +181,23 @@ class Year:
         """A handover slip (or a return to the window) and its receipt the same working day, now and then
         the next one (the fields `svc handover`/`svc return` and `svc receive` write)."""
         name = self.roster.name
-        fields = {"to": target.code, "to_kind": target.kind, "to_name": target.name, "receiver": target.receiver,
-                  "from_name": name(by), "materials": [{"code": c, "copies": n} for c, n in held.items()], "note": ""}
+        fields = {
+            "to": target.code,
+            "to_kind": target.kind,
+            "to_name": target.name,
+            "receiver": target.receiver,
+            "from_name": name(by),
+            "materials": [{"code": c, "copies": n} for c, n in held.items()],
+            "note": "",
+        }
         if target.kind in ("post", "window"):
             fields["routed"] = f"当日在岗：{name(target.receiver)}"
         handed = self.event(clone, day, by, kind, case, **fields)
         if handed:
             got = self.last[0] if self.rng.random() < 0.99 else self.later(self.last[0], 1)
-            self.event(clone, got, receiver, "receive", case, **{"from": by, "from_name": name(by),
-                                                                 "handover_ts": handed})
+            self.event(
+                clone, got, receiver, "receive", case, **{"from": by, "from_name": name(by), "handover_ts": handed}
+            )
 
     def later(self, day: dt.date, n: int) -> dt.date:
         return self.cal.add_workdays(day, n)
@@ -189,32 +214,78 @@ class Year:
         received = [{"code": m.code, "copies": m.copies} for m in needed if m not in missing]
         name = rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
         unit = (rng.choice(["桐乡市", "嘉兴市", "濮院镇"]) + name[:2] + rng.choice(UNITS)) if rng.random() < 0.5 else ""
-        applicant = {"name": unit or name, "phone": f"1{rng.choice('3589')}{rng.randrange(10**9):09d}", "id_number": "",
-                     "id_type": "resident", "unit": unit, "address": "", "agent": ""}
-        self.event(clone, day, clerk, "intake", case, service=item.code, applicant=applicant, received=received,
-                   applicable=[], first_contact=clerk)
+        applicant = {
+            "name": unit or name,
+            "phone": f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
+            "id_number": "",
+            "id_type": "resident",
+            "unit": unit,
+            "address": "",
+            "agent": "",
+        }
+        self.event(
+            clone,
+            day,
+            clerk,
+            "intake",
+            case,
+            service=item.code,
+            applicant=applicant,
+            received=received,
+            applicable=[],
+            first_contact=clerk,
+        )
         accepted, clock = day, day
         owed = [m for m in missing if m.may_owe]
         blocking = [m for m in missing if not m.may_owe]
         if blocking:
             by = self.later(day, 10).isoformat()
             items = [{"code": m.code, "name": m.name, "problem": "missing", "reason": "未提交"} for m in missing]
-            self.event(clone, day, clerk, "notice", case, seq=1, items=items, supplement_by=by, written=item.licensing,
-                       breach=[])
+            self.event(
+                clone,
+                day,
+                clerk,
+                "notice",
+                case,
+                seq=1,
+                items=items,
+                supplement_by=by,
+                written=item.licensing,
+                breach=[],
+            )
             if rng.random() < 0.04:
                 if rng.random() < 0.5:
                     self.event(clone, self.later(day, 1), clerk, "refuse", case, reason="申请人不具备申请主体资格")
                 elif rng.random() < 0.95:  # the daily check lists the lapse; the window closes it within days
-                    self.event(clone, self.later(self.later(day, 10), rng.randrange(1, 6)), clerk, "close", case,
-                               reason=f"申请人逾期（{by}）未补正材料")
+                    self.event(
+                        clone,
+                        self.later(self.later(day, 10), rng.randrange(1, 6)),
+                        clerk,
+                        "close",
+                        case,
+                        reason=f"申请人逾期（{by}）未补正材料",
+                    )
                 return  # the rest stay pending, listed as lapsed
             accepted = clock = self.later(day, rng.randrange(1, 8))
-            self.event(clone, accepted, clerk, "supplement", case,
-                       materials=[{"code": m.code, "copies": m.copies} for m in missing])
+            self.event(
+                clone,
+                accepted,
+                clerk,
+                "supplement",
+                case,
+                materials=[{"code": m.code, "copies": m.copies} for m in missing],
+            )
             owed = []
-        self.event(clone, accepted, clerk, "accept", case, clock_from=clock.isoformat(),
-                   owed=[{"code": m.code, "name": m.name, "problem": "missing", "reason": "未提交"} for m in owed],
-                   owed_by=self.later(accepted, 10).isoformat() if owed else "")
+        self.event(
+            clone,
+            accepted,
+            clerk,
+            "accept",
+            case,
+            clock_from=clock.isoformat(),
+            owed=[{"code": m.code, "name": m.name, "problem": "missing", "reason": "未提交"} for m in owed],
+            owed_by=self.later(accepted, 10).isoformat() if owed else "",
+        )
         held = {m["code"]: m["copies"] for m in received}
         if missing and not owed:
             held.update((m.code, m.copies) for m in missing)
@@ -228,13 +299,27 @@ class Year:
             if holders:
                 holder = rng.choice(holders)
                 chief = head or holder  # pauses and extensions are the section chief's
-                self.move(clone, accepted if rng.random() < 0.85 else self.later(accepted, 1), clerk, "handover",
-                          case, section, held, holder)
+                self.move(
+                    clone,
+                    accepted if rng.random() < 0.85 else self.later(accepted, 1),
+                    clerk,
+                    "handover",
+                    case,
+                    section,
+                    held,
+                    holder,
+                )
             else:
                 route = None
         if owed:
-            self.event(clone, self.later(accepted, rng.randrange(1, 6)), clerk, "supplement", case,
-                       materials=[{"code": m.code, "copies": m.copies} for m in owed])
+            self.event(
+                clone,
+                self.later(accepted, rng.randrange(1, 6)),
+                clerk,
+                "supplement",
+                case,
+                materials=[{"code": m.code, "copies": m.copies} for m in owed],
+            )
         limit = item.committed_limit
         span = max(0, limit - rng.choice([0, 0, 0, 1, 2])) if rng.random() < 0.97 else limit + rng.randrange(1, 6)
         decided = self.later(clock, span) if limit else accepted
@@ -242,21 +327,43 @@ class Year:
             held.update((m.code, m.copies) for m in owed)
         if limit and rng.random() < 0.06:
             start = self.later(clock, max(0, min(span, 1)))
-            self.event(clone, start, chief, "suspend", case, reason=rng.choice(PAUSES), expected="约 5 个工作日", note="")
+            self.event(
+                clone, start, chief, "suspend", case, reason=rng.choice(PAUSES), expected="约 5 个工作日", note=""
+            )
             back = self.later(start, rng.randrange(1, 8))
             self.event(clone, back, chief, "resume", case)
             decided = self.later(decided, self.cal.workdays_between(start, back))
         if limit and rng.random() < 0.02:
-            self.event(clone, self.later(clock, 1), chief, "extend", case, days=5, reason="情况复杂需进一步核查",
-                       basis="《行政许可法》第四十二条", opinion="", approved_by="", late=False, old_due="")
+            self.event(
+                clone,
+                self.later(clock, 1),
+                chief,
+                "extend",
+                case,
+                days=5,
+                reason="情况复杂需进一步核查",
+                basis="《行政许可法》第四十二条",
+                opinion="",
+                approved_by="",
+                late=False,
+                old_due="",
+            )
         if decided > self.days[-1]:
             return  # still open at the year's end
         if rng.random() < 0.01:
             self.event(clone, decided, clerk, "withdraw", case, reason="申请人撤回")
             return
         result = "approved" if rng.random() < 0.95 else "denied"
-        if not self.event(clone, decided, holder if route else chief, "conclude", case, result=result,
-                          reasons="不符合法定条件" if result == "denied" else "", note=""):
+        if not self.event(
+            clone,
+            decided,
+            holder if route else chief,
+            "conclude",
+            case,
+            result=result,
+            reasons="不符合法定条件" if result == "denied" else "",
+            note="",
+        ):
             return
         decided = self.last[0]
         if route:  # the section returns the result to the window; the clerk on duty there receives and serves it
@@ -269,8 +376,19 @@ class Year:
             return
         if served > decided and rng.random() < 0.5:
             self.event(clone, decided, clerk, "notify", case)
-        self.event(clone, served, clerk, "deliver", case, to=applicant["name"], proxy=False, authorisation="",
-                   how="in_person", tracking="", served_on=served.isoformat())
+        self.event(
+            clone,
+            served,
+            clerk,
+            "deliver",
+            case,
+            to=applicant["name"],
+            proxy=False,
+            authorisation="",
+            how="in_person",
+            tracking="",
+            served_on=served.isoformat(),
+        )
 
     def run(self, n: int) -> None:
         per_day, extra = divmod(n, len(self.days))

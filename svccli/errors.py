@@ -14,7 +14,13 @@ from __future__ import annotations
 import click
 
 OK, DATA, USAGE, FOUND, LOCKED = 0, 1, 2, 3, 4
-EXIT_CODES = {OK: "正常", DATA: "数据问题", USAGE: "用法错误", FOUND: "发现超期案件或无人值守岗位", LOCKED: "记录锁被占用"}
+EXIT_CODES = {
+    OK: "正常",
+    DATA: "数据问题",
+    USAGE: "用法错误",
+    FOUND: "发现超期案件或无人值守岗位",
+    LOCKED: "记录锁被占用",
+}
 
 
 class SvcError(click.ClickException):

@@ -8,8 +8,21 @@ from pathlib import Path
 import pytest
 
 CORE = sorted((Path(__file__).resolve().parent.parent / "svccli" / "core").glob("*.py"))
-FORBIDDEN = ("click", "ruamel", "yaml", "jinja2", "tabulate", "orjson", "svccli.store", "svccli.cli",
-             "svccli.render", "pathlib", "os", "subprocess", "shutil")
+FORBIDDEN = (
+    "click",
+    "ruamel",
+    "yaml",
+    "jinja2",
+    "tabulate",
+    "orjson",
+    "svccli.store",
+    "svccli.cli",
+    "svccli.render",
+    "pathlib",
+    "os",
+    "subprocess",
+    "shutil",
+)
 
 
 @pytest.mark.parametrize("path", CORE, ids=lambda p: p.name)

@@ -111,8 +111,11 @@ def test_no_day_is_provisional_in_a_year_with_a_file(cal: Calendar, year: int):
     assert not any(cal.info(d).provisional for d in all_days(year))
 
 
-@pytest.mark.parametrize("year,md", [(y, md) for y in ADJUSTED for md in ADJUSTED[y]],
-                         ids=[f"{y}-{md}" for y in ADJUSTED for md in ADJUSTED[y]])
+@pytest.mark.parametrize(
+    "year,md",
+    [(y, md) for y in ADJUSTED for md in ADJUSTED[y]],
+    ids=[f"{y}-{md}" for y in ADJUSTED for md in ADJUSTED[y]],
+)
 def test_adjusted_weekend_day_is_a_working_day(cal: Calendar, year: int, md: str):
     """Each 调休 day named in the notice: a Saturday or Sunday that is worked, tied to a holiday of that year."""
     day = _md(year, md)
@@ -133,11 +136,14 @@ def test_weekday_holidays_are_off(cal: Calendar, year: int):
 # -- worked numbers ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("start,n,due", [
-    (D(2025, 1, 24), 7, D(2025, 2, 10)),     # across 春节 and the 01-26 / 02-08 调休 days
-    (D(2025, 12, 31), 20, D(2026, 1, 29)),   # across the year end, 元旦 and the 01-04 调休 Sunday
-    (D(2026, 9, 30), 3, D(2026, 10, 10)),    # lands on a 调休 Saturday
-])
+@pytest.mark.parametrize(
+    "start,n,due",
+    [
+        (D(2025, 1, 24), 7, D(2025, 2, 10)),  # across 春节 and the 01-26 / 02-08 调休 days
+        (D(2025, 12, 31), 20, D(2026, 1, 29)),  # across the year end, 元旦 and the 01-04 调休 Sunday
+        (D(2026, 9, 30), 3, D(2026, 10, 10)),  # lands on a 调休 Saturday
+    ],
+)
 def test_worked_numbers(cal: Calendar, start, n, due):
     assert cal.add_workdays(start, n) == due
     assert cal.workdays_between(start, due) == n
@@ -187,11 +193,14 @@ def test_year_with_no_holidays_differs_from_no_file():
 # -- through the CLI --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("start,n,shown", [
-    ("2025-01-24", "7", "2025-02-10（周一）"),
-    ("2025-12-31", "20", "2026-01-29（周四）"),
-    ("2026-09-30", "3", "2026-10-10（周六）"),
-])
+@pytest.mark.parametrize(
+    "start,n,shown",
+    [
+        ("2025-01-24", "7", "2025-02-10（周一）"),
+        ("2025-12-31", "20", "2026-01-29（周四）"),
+        ("2026-09-30", "3", "2026-10-10（周六）"),
+    ],
+)
 def test_cli_due(office, start, n, shown):
     result = office.run("calendar", "due", start, n)
     assert result.exit_code == 0, result.stderr
@@ -258,7 +267,7 @@ def test_cli_show_csv_has_bom_and_crlf(office):
     data = result.stdout_bytes
     assert data.startswith(codecs.BOM_UTF8)
     assert data.count(b"\r\n") == data.count(b"\n") == 1 + _holiday_days(2026) + len(ADJUSTED[2026])
-    text = data[len(codecs.BOM_UTF8):].decode("utf-8")
+    text = data[len(codecs.BOM_UTF8) :].decode("utf-8")
     assert text.startswith("日期,星期,类别,节日\r\n")
     assert "2026-02-14,周六,调休上班,春节\r\n" in text
 
@@ -279,8 +288,6 @@ def test_cli_show_year_without_file(office):
 
 days = st.dates(min_value=D(2025, 1, 1), max_value=D(2027, 12, 31))  # 2027: provisional
 counts = st.integers(min_value=0, max_value=300)
-
-
 
 
 @PROPERTY

@@ -53,8 +53,10 @@ def test_missing_material_notice_lists_every_gap(office):
 
 
 def test_copies_short_is_a_gap(office):
-    case = shown(office, intake(office, "ZG-001", "--material", "M01", "--material", "M02",
-                                "--material", "M05:1", "--material", "M06"))
+    case = shown(
+        office,
+        intake(office, "ZG-001", "--material", "M01", "--material", "M02", "--material", "M05:1", "--material", "M06"),
+    )
     assert list(case["outstanding"]) == ["M05"] and "份数不足" in case["outstanding"]["M05"]["reason"]
 
 
@@ -113,8 +115,16 @@ def test_conclude_and_delivery_by_proxy(office):
     assert office.run("conclude", case_id, "--result", "approved", today="2026-11-25T10:00").exit_code == 0
     refused = office.run("deliver", case_id, "--to", "李四", "--proxy", today="2026-11-26T10:00")
     assert refused.exit_code == 2 and "授权委托书" in refused.stderr
-    ok = office.run("deliver", case_id, "--to", "李四", "--proxy", "--authorisation", "授权委托书（2026-11-25）",
-                    today="2026-11-26T10:00")
+    ok = office.run(
+        "deliver",
+        case_id,
+        "--to",
+        "李四",
+        "--proxy",
+        "--authorisation",
+        "授权委托书（2026-11-25）",
+        today="2026-11-26T10:00",
+    )
     assert ok.exit_code == 0
     case = shown(office, case_id, today="2026-11-26T11:00")
     assert case["status"] == "delivered"
@@ -129,16 +139,41 @@ def test_licensing_denial_needs_written_reasons(office):
 
 def test_first_contact_and_first_handler_never_change(office):
     case_id = intake(office, "ZG-001", "--material", "M01", "--first-contact", "S002", staff="S001")
-    office.run("supplement", case_id, "--material", "M02", "--material", "M05:2", "--material", "M06",
-               today="2026-11-23T09:00", staff="S004")
+    office.run(
+        "supplement",
+        case_id,
+        "--material",
+        "M02",
+        "--material",
+        "M05:2",
+        "--material",
+        "M06",
+        today="2026-11-23T09:00",
+        staff="S004",
+    )
     office.run("conclude", case_id, "--result", "approved", today="2026-11-24T09:00", staff="S007")
     case = shown(office, case_id, today="2026-11-24T10:00")
     assert case["first_contact"] == "S002" and case["first_handler"] == "S004"
 
 
 def test_inquiry_ledger(office):
-    ok = office.run("inquiry", "--channel", "phone", "--person", "王五", "--phone", "13900001111", "--matter",
-                    "咨询采伐许可", "--outcome", "referred", "--authority", "县林业局", "--contact", "0573-88100150")
+    ok = office.run(
+        "inquiry",
+        "--channel",
+        "phone",
+        "--person",
+        "王五",
+        "--phone",
+        "13900001111",
+        "--matter",
+        "咨询采伐许可",
+        "--outcome",
+        "referred",
+        "--authority",
+        "县林业局",
+        "--contact",
+        "0573-88100150",
+    )
     assert ok.exit_code == 0, ok.output
     missing = office.run("inquiry", "--person", "王五", "--matter", "咨询", "--outcome", "referred")
     assert missing.exit_code == 2 and "--authority" in missing.stderr

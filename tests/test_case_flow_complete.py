@@ -60,11 +60,13 @@ def fresh_office(root) -> Office:
 
 
 def git(path, *args):
-    subprocess.run(["git", "-c", "user.name=x", "-c", "user.email=y", "-C", str(path), *args],
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-c", "user.name=x", "-c", "user.email=y", "-C", str(path), *args], check=True, capture_output=True
+    )
 
 
 # -- provisional acceptance (容缺受理) ------------------------------------------------------------
+
 
 def test_provisional_acceptance__owed_material_accepted_at_once_and_blocks_conclusion(office):
     """003 吉安 办理制度 二(二)2: materials incomplete but not blocking review → accepted at once, the
@@ -111,6 +113,7 @@ def test_provisional_acceptance__owe_of_a_material_not_missing_is_a_usage_error(
 
 # -- supplement dates -----------------------------------------------------------------------------
 
+
 def test_supplement_by__office_default_and_item_override(office):
     """Every one-time notice carries the date by which to supplement: office default 10 working days
     (office.yaml supplement_days), WG-002 overrides it to 2."""
@@ -156,23 +159,34 @@ def test_owed_material_past_its_date__listed_in_the_daily_check(office):
 
 # -- send-back (退件) ---------------------------------------------------------------------------
 
+
 def test_send_back__prints_the_return_notice_and_an_inspector_marks_it_wrong(office):
     """003 工作流程 六: the section returns the application with review opinion and reasons and the
     return notice is printed; only an inspector can mark a send-back wrong (−2 in the assessment)."""
     case_id = intake(office, "ZG-001", *ZG_ALL, today="2026-11-20T09:00")
-    r = ok(office.run("send-back", case_id, "--reason", "地形图比例不符合要求", "--opinion", "请补充1∶500地形图",
-                      today="2026-11-23T09:00", staff=CHIEF))
+    r = ok(
+        office.run(
+            "send-back",
+            case_id,
+            "--reason",
+            "地形图比例不符合要求",
+            "--opinion",
+            "请补充1∶500地形图",
+            today="2026-11-23T09:00",
+            staff=CHIEF,
+        )
+    )
     assert "退件通知书" in r.stdout
     assert "地形图比例不符合要求" in r.stdout and "请补充1∶500地形图" in r.stdout
 
     before = snapshot(office)
-    refused = office.run("send-back", case_id, "--wrong", "--note", "比例符合要求", today="2026-11-24T09:00",
-                         staff=CHIEF)
+    refused = office.run(
+        "send-back", case_id, "--wrong", "--note", "比例符合要求", today="2026-11-24T09:00", staff=CHIEF
+    )
     assert refused.exit_code == 1 and "督查" in refused.stderr
     assert snapshot(office) == before
 
-    ok(office.run("send-back", case_id, "--wrong", "--note", "比例符合要求", today="2026-11-24T09:00",
-                  staff=INSPECTOR))
+    ok(office.run("send-back", case_id, "--wrong", "--note", "比例符合要求", today="2026-11-24T09:00", staff=INSPECTOR))
     last = events(office)[-1]
     assert (last["type"], last["by"], last["wrong"], last["note"]) == ("send-back", INSPECTOR, True, "比例符合要求")
     assert shown(office, case_id, today="2026-11-24T10:00")["status"] == "returned"
@@ -187,6 +201,7 @@ def test_send_back__wrong_marking_reads_as_a_marking_in_the_timeline():
 
 # -- conclusion on the day of service -------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """Two cases accepted Fri 2026-11-20, due Tue 2026-12-01. A is decided on its due date and served by
@@ -200,8 +215,13 @@ def served(tmp_path_factory):
     check = office.run("overdue", "--format", "json", today="2026-12-02T08:00")
     no_tracking = office.run("deliver", a, "--by", "post", today="2026-12-03T10:00")
     ok(office.run("deliver", a, "--by", "post", "--tracking", "SF1234567890", today="2026-12-03T10:00"))
-    return {"a": shown(office, a, today="2026-12-04T09:00"), "b": shown(office, b, today="2026-12-04T09:00"),
-            "check": check, "no_tracking": no_tracking, "events": events(office)}
+    return {
+        "a": shown(office, a, today="2026-12-04T09:00"),
+        "b": shown(office, b, today="2026-12-04T09:00"),
+        "check": check,
+        "no_tracking": no_tracking,
+        "events": events(office),
+    }
 
 
 def _dates(case: dict) -> tuple[str, str]:
@@ -257,13 +277,24 @@ def test_show_gives_decision_and_service_dates(served):
 # -- a due date explained day by day ---------------------------------------------------------------
 
 NATIONAL_DAY = {  # ZG-001 accepted Mon 2026-09-21, surveying (勘测) from 09-24 to 10-09, 7 working days
-    "2026-09-21": "received", "2026-09-22": "counted", "2026-09-23": "counted", "2026-09-24": "counted",
-    "2026-09-25": "holiday", "2026-09-26": "holiday", "2026-09-27": "holiday",  # 中秋节
-    "2026-09-28": "paused", "2026-09-29": "paused", "2026-09-30": "paused",
+    "2026-09-21": "received",
+    "2026-09-22": "counted",
+    "2026-09-23": "counted",
+    "2026-09-24": "counted",
+    "2026-09-25": "holiday",
+    "2026-09-26": "holiday",
+    "2026-09-27": "holiday",  # 中秋节
+    "2026-09-28": "paused",
+    "2026-09-29": "paused",
+    "2026-09-30": "paused",
     **{f"2026-10-0{d}": "holiday" for d in range(1, 8)},  # 国庆节
-    "2026-10-08": "paused", "2026-10-09": "paused",  # resumed on the 9th: that day is not counted
+    "2026-10-08": "paused",
+    "2026-10-09": "paused",  # resumed on the 9th: that day is not counted
     "2026-10-10": "adjusted",  # 调休 Saturday
-    "2026-10-11": "weekend", "2026-10-12": "counted", "2026-10-13": "counted", "2026-10-14": "counted",
+    "2026-10-11": "weekend",
+    "2026-10-12": "counted",
+    "2026-10-13": "counted",
+    "2026-10-14": "counted",
 }
 
 
@@ -293,12 +324,14 @@ def test_due_explain__national_day_with_a_pause(office, tmp_path):
 
 
 @settings(max_examples=100, deadline=None)
-@given(accepted=st.dates(D("2025-01-01"), D("2026-12-31")),
-       received_before=st.integers(0, 20),
-       limit=st.integers(0, 30),
-       unit=st.sampled_from(["working_days", "calendar_days"]),
-       pause=st.one_of(st.none(), st.tuples(st.integers(0, 400), st.one_of(st.none(), st.integers(0, 40)))),
-       later=st.integers(0, 60))
+@given(
+    accepted=st.dates(D("2025-01-01"), D("2026-12-31")),
+    received_before=st.integers(0, 20),
+    limit=st.integers(0, 30),
+    unit=st.sampled_from(["working_days", "calendar_days"]),
+    pause=st.one_of(st.none(), st.tuples(st.integers(0, 400), st.one_of(st.none(), st.integers(0, 40)))),
+    later=st.integers(0, 60),
+)
 def test_due_explain__ledger_due_day_is_due(accepted, received_before, limit, unit, pause, later):
     """One function: the ledger's due day is deadlines.due() for any acceptance date, limit and pause
     (a pause starting while the clock runs, i.e. before the unpaused due date)."""
@@ -319,9 +352,17 @@ def test_due_explain__ledger_due_day_is_due(accepted, received_before, limit, un
 
 
 def test_due_explain__pause_starting_on_the_due_day_agrees_with_due():
-    case = Case("X", "ZG-001", "2026-11-20T09:00:00+08:00", {}, "S001", status="accepted",
-                clock_from=D("2026-11-20"), accepted_on=D("2026-11-20"),
-                pauses=(Pause("expert-review", D("2026-12-01"), D("2026-12-04")),))
+    case = Case(
+        "X",
+        "ZG-001",
+        "2026-11-20T09:00:00+08:00",
+        {},
+        "S001",
+        status="accepted",
+        clock_from=D("2026-11-20"),
+        accepted_on=D("2026-11-20"),
+        pauses=(Pause("expert-review", D("2026-12-01"), D("2026-12-04")),),
+    )
     today = D("2026-12-10")
     expected = due(case, ZG1, RULES, CAL, today).due
     assert [x.day for x in ledger(case, ZG1, RULES, CAL, today) if x.due] == [expected]
@@ -329,18 +370,24 @@ def test_due_explain__pause_starting_on_the_due_day_agrees_with_due():
 
 # -- --as-of: what the window showed on a past day ------------------------------------------------
 
+
 def test_as_of__reproduces_what_read_commands_showed_that_day(office):
     """Events across several days: A accepted on 11-10 (due 11-19, undecided on day 1); B taken in on
     day 1 (11-20) with M02 missing, supplemented on day 2, concluded on day 3 while A is concluded and
     served. `--as-of DAY1` later gives exactly what the commands printed at the end of day 1."""
     a = intake(office, "ZG-001", *ZG_ALL, today="2026-11-10T09:00")
     b = intake(office, "ZG-001", *ZG_BUT_M02, today="2026-11-20T09:00")
-    reads = {"cases": ("cases", "--format", "json"), "show": ("show", b, "--format", "json"),
-             "overdue": ("overdue", "--format", "json")}
+    reads = {
+        "cases": ("cases", "--format", "json"),
+        "show": ("show", b, "--format", "json"),
+        "overdue": ("overdue", "--format", "json"),
+    }
 
     def capture(today, *pre):
-        return {k: (r.exit_code, r.stdout) for k, r in ((k, office.run(*pre, *args, today=today))
-                                                        for k, args in reads.items())}
+        return {
+            k: (r.exit_code, r.stdout)
+            for k, r in ((k, office.run(*pre, *args, today=today)) for k, args in reads.items())
+        }
 
     day1 = capture("2026-11-20T18:00")
     assert day1["overdue"][0] == 3 and a in day1["overdue"][1]  # A is late on day 1

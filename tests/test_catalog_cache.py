@@ -50,8 +50,12 @@ def test_lazy_catalogue_answers_as_a_fresh_one(office):
     assert "NO-SUCH" not in items and items.get("NO-SUCH") is None and lazy.catalog.item("NO-SUCH") is None
     with pytest.raises(KeyError):
         items["NO-SUCH"]
-    assert (lazy.roster, lazy.calendar, lazy.scoring, lazy.problems) == \
-           (fresh.roster, fresh.calendar, fresh.scoring, fresh.problems)
+    assert (lazy.roster, lazy.calendar, lazy.scoring, lazy.problems) == (
+        fresh.roster,
+        fresh.calendar,
+        fresh.scoring,
+        fresh.problems,
+    )
     assert lazy.path == fresh.path
 
 
@@ -85,8 +89,16 @@ def test_a_damaged_item_in_a_valid_cache_is_parsed_afresh(office):
     assert home.catalog == fresh.catalog
 
 
-@pytest.mark.parametrize("planted", [b'{"$c": "Popen", "v": [["sh", "-c", "touch PWNED"]]}',
-                                     b'{"$c": "ServiceItem", "v": [1]}', b'{"$m": 5}', b"\x80\x04K\x01.", b""])
+@pytest.mark.parametrize(
+    "planted",
+    [
+        b'{"$c": "Popen", "v": [["sh", "-c", "touch PWNED"]]}',
+        b'{"$c": "ServiceItem", "v": [1]}',
+        b'{"$m": 5}',
+        b"\x80\x04K\x01.",
+        b"",
+    ],
+)
 def test_a_planted_item_never_makes_anything_but_catalogue_data(office, planted):
     """Tags name only the catalogue's own classes: anything else is refused and parsed afresh."""
     warm(office)
@@ -129,6 +141,11 @@ def test_a_warm_catalog_show_parses_no_yaml(office):
         "    print(args.split()[0], *loaded, file=sys.stderr)\n"
     )
     env = {"SVC_CLONE": "T01", "SVC_TODAY": "2026-11-20T09:00", "SVC_STAFF": "S001", "PATH": "/usr/bin:/bin"}
-    out = subprocess.run([sys.executable, "-c", code, str(office.path), f"show {case.stdout.strip()}",
-                          "catalog show ZG-001"], capture_output=True, text=True, env=env, check=True).stderr
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(office.path), f"show {case.stdout.strip()}", "catalog show ZG-001"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stderr
     assert out.splitlines() == ["show", "catalog jinja2"]

@@ -62,41 +62,41 @@ def line_of(text: str, marker: str) -> int:
 
 # A small department file of our own: line numbers are those printed on the left.
 ZZ = (
-    "department: {code: ZZ, name: 测试局}\n"      # 1
-    "items:\n"                                    # 2
-    "  - code: ZZ-001\n"                          # 3
-    "    name: 测试事项\n"                        # 4
-    "    kind: committed\n"                       # 5
-    "    legal_basis: 测试依据\n"                 # 6
-    "    statutory_limit: 20\n"                   # 7
-    "    committed_limit: 7\n"                    # 8
-    "    post: P-XF-A\n"                          # 9
-    "    materials:\n"                            # 10
-    "      - {code: M01, name: 申请表}\n"         # 11
-    "      - {code: M02, name: 身份证}\n"         # 12
+    "department: {code: ZZ, name: 测试局}\n"  # 1
+    "items:\n"  # 2
+    "  - code: ZZ-001\n"  # 3
+    "    name: 测试事项\n"  # 4
+    "    kind: committed\n"  # 5
+    "    legal_basis: 测试依据\n"  # 6
+    "    statutory_limit: 20\n"  # 7
+    "    committed_limit: 7\n"  # 8
+    "    post: P-XF-A\n"  # 9
+    "    materials:\n"  # 10
+    "      - {code: M01, name: 申请表}\n"  # 11
+    "      - {code: M02, name: 身份证}\n"  # 12
 )
 ZZ_JOINT = ZZ + (
-    "  - code: ZZ-002\n"                          # 13
-    "    name: 联办测试事项\n"                    # 14
-    "    kind: joint\n"                           # 15
-    "    legal_basis: 测试依据\n"                 # 16
-    "    statutory_limit: 20\n"                   # 17
-    "    committed_limit: 10\n"                   # 18
-    "    joint:\n"                                # 19
-    "      lead: ZZ\n"                            # 20
-    "      parts:\n"                              # 21
-    "        - {department: XF, limit: 5}\n"      # 22
+    "  - code: ZZ-002\n"  # 13
+    "    name: 联办测试事项\n"  # 14
+    "    kind: joint\n"  # 15
+    "    legal_basis: 测试依据\n"  # 16
+    "    statutory_limit: 20\n"  # 17
+    "    committed_limit: 10\n"  # 18
+    "    joint:\n"  # 19
+    "      lead: ZZ\n"  # 20
+    "      parts:\n"  # 21
+    "        - {department: XF, limit: 5}\n"  # 22
 )
 # A small calendar for a year the sample has no file for.
 CAL27 = (
-    "year: 2027\n"                                                 # 1
-    "notice: 测试通知\n"                                           # 2
-    "published: 2026-11-10\n"                                      # 3
-    "holidays:\n"                                                  # 4
-    "  - {name: 元旦, from: 2027-01-01, to: 2027-01-03}\n"         # 5
-    "  - {name: 春节, from: 2027-02-06, to: 2027-02-13}\n"         # 6
-    "workdays:\n"                                                  # 7
-    "  - {date: 2027-02-20, for: 春节}\n"                          # 8
+    "year: 2027\n"  # 1
+    "notice: 测试通知\n"  # 2
+    "published: 2026-11-10\n"  # 3
+    "holidays:\n"  # 4
+    "  - {name: 元旦, from: 2027-01-01, to: 2027-01-03}\n"  # 5
+    "  - {name: 春节, from: 2027-02-06, to: 2027-02-13}\n"  # 6
+    "workdays:\n"  # 7
+    "  - {date: 2027-02-20, for: 春节}\n"  # 8
 )
 SVC = "catalog/services/zz.yaml"
 ROSTER = "catalog/roster.yaml"
@@ -119,10 +119,10 @@ def cal(old: str, new: str) -> str:
 @dataclass(frozen=True)
 class Broken:
     id: str
-    rel: str          # file written
+    rel: str  # file written
     text: str | bytes
-    where: str        # "path:line" expected at the start of a stdout line ("path" alone: the whole file)
-    fragment: str     # Chinese fragment expected on that line
+    where: str  # "path:line" expected at the start of a stdout line ("path" alone: the whole file)
+    fragment: str  # Chinese fragment expected on that line
 
 
 def at(rel: str, line: int) -> str:
@@ -136,36 +136,98 @@ def _sample_cases() -> list[Broken]:
         c.append(Broken(id_, rel, text, where, fragment))
 
     # -- YAML syntax ------------------------------------------------------------------------------
-    add("yaml-bad-indentation", ROSTER,
-        "staff:\n  - id: S001\n    name: 张伟\n   phone: \"13812345678\"\n", at(ROSTER, 4), "YAML 语法错误")
-    add("yaml-unclosed-bracket", ROSTER,
-        "staff:\n  - {id: S001, name: 张伟, roles: [clerk}\nsections: []\n", at(ROSTER, 2), "YAML 语法错误")
-    add("yaml-unclosed-brace-at-end", OFFICE,
-        "code: TX\nname: 中心\nphones: {consultation: \"0573-88100000\"\n", at(OFFICE, 3), "括号或引号没有闭合")
-    add("yaml-unclosed-quote", ROSTER,
-        "staff:\n  - {id: S001, name: \"张伟}\n  - {id: S002, name: 李娜}\n", at(ROSTER, 2), "YAML 语法错误")
-    add("yaml-tab-indentation", SVC,
-        "department: {code: ZZ, name: 测试局}\nitems:\n\t- code: ZZ-001\n", at(SVC, 3), "YAML 语法错误")
+    add(
+        "yaml-bad-indentation",
+        ROSTER,
+        'staff:\n  - id: S001\n    name: 张伟\n   phone: "13812345678"\n',
+        at(ROSTER, 4),
+        "YAML 语法错误",
+    )
+    add(
+        "yaml-unclosed-bracket",
+        ROSTER,
+        "staff:\n  - {id: S001, name: 张伟, roles: [clerk}\nsections: []\n",
+        at(ROSTER, 2),
+        "YAML 语法错误",
+    )
+    add(
+        "yaml-unclosed-brace-at-end",
+        OFFICE,
+        'code: TX\nname: 中心\nphones: {consultation: "0573-88100000"\n',
+        at(OFFICE, 3),
+        "括号或引号没有闭合",
+    )
+    add(
+        "yaml-unclosed-quote",
+        ROSTER,
+        'staff:\n  - {id: S001, name: "张伟}\n  - {id: S002, name: 李娜}\n',
+        at(ROSTER, 2),
+        "YAML 语法错误",
+    )
+    add(
+        "yaml-tab-indentation",
+        SVC,
+        "department: {code: ZZ, name: 测试局}\nitems:\n\t- code: ZZ-001\n",
+        at(SVC, 3),
+        "YAML 语法错误",
+    )
     add("yaml-duplicate-key", C27, "year: 2027\nnotice: 通知\nyear: 2027\n", at(C27, 3), "YAML 语法错误")
     add("yaml-undefined-alias", ROSTER, "staff: *people\n", at(ROSTER, 1), "YAML 语法错误")
-    add("yaml-unhashable-complex-key", C27, "year: 2027\nholidays:\n  - ? {name: [元旦]}\n    : x\n", at(C27, 3),
-        "YAML 语法错误")
-    add("yaml-bad-tagged-value", OFFICE,
-        "code: TX\nname: 中心\nrules:\n  warning_days: !!int two\n", at(OFFICE, 4), "YAML 语法错误")
+    add(
+        "yaml-unhashable-complex-key",
+        C27,
+        "year: 2027\nholidays:\n  - ? {name: [元旦]}\n    : x\n",
+        at(C27, 3),
+        "YAML 语法错误",
+    )
+    add(
+        "yaml-bad-tagged-value",
+        OFFICE,
+        "code: TX\nname: 中心\nrules:\n  warning_days: !!int two\n",
+        at(OFFICE, 4),
+        "YAML 语法错误",
+    )
 
     # -- wrong types ------------------------------------------------------------------------------
-    add("type-limit-chinese-text", SVC, zz("statutory_limit: 20", "statutory_limit: 二十"), at(SVC, 7),
-        "“statutory_limit” 应为整数")
-    add("type-limit-quoted-number", SVC, zz("committed_limit: 7", 'committed_limit: "7"'), at(SVC, 8),
-        "“committed_limit” 应为整数")
-    add("type-list-for-mapping", SVC, zz("department: {code: ZZ, name: 测试局}", "department: [ZZ, 测试局]"),
-        at(SVC, 1), "应为键值映射")
+    add(
+        "type-limit-chinese-text",
+        SVC,
+        zz("statutory_limit: 20", "statutory_limit: 二十"),
+        at(SVC, 7),
+        "“statutory_limit” 应为整数",
+    )
+    add(
+        "type-limit-quoted-number",
+        SVC,
+        zz("committed_limit: 7", 'committed_limit: "7"'),
+        at(SVC, 8),
+        "“committed_limit” 应为整数",
+    )
+    add(
+        "type-list-for-mapping",
+        SVC,
+        zz("department: {code: ZZ, name: 测试局}", "department: [ZZ, 测试局]"),
+        at(SVC, 1),
+        "应为键值映射",
+    )
     add("type-bool-as-code", SVC, zz("code: ZZ-001", "code: true"), at(SVC, 3), "“code” 应为文本，实为 布尔值")
-    add("type-materials-mapping", SVC, zz("    materials:\n      - {code: M01, name: 申请表}\n      - {code: M02, name: 身份证}\n",
-                                         "    materials: {M01: 申请表, M02: 身份证}\n"), at(SVC, 10),
-        "“materials” 应为列表")
-    add("type-copies-zero", SVC, zz("{code: M02, name: 身份证}", "{code: M02, name: 身份证, copies: 0}"),
-        at(SVC, 12), "“copies” 不能小于 1")
+    add(
+        "type-materials-mapping",
+        SVC,
+        zz(
+            "    materials:\n      - {code: M01, name: 申请表}\n      - {code: M02, name: 身份证}\n",
+            "    materials: {M01: 申请表, M02: 身份证}\n",
+        ),
+        at(SVC, 10),
+        "“materials” 应为列表",
+    )
+    add(
+        "type-copies-zero",
+        SVC,
+        zz("{code: M02, name: 身份证}", "{code: M02, name: 身份证, copies: 0}"),
+        at(SVC, 12),
+        "“copies” 不能小于 1",
+    )
     text = edit(ROSTER, "roles: [inspector]", "roles: inspector")
     add("type-roles-string", ROSTER, text, at(ROSTER, line_of(text, "roles: inspector")), "“roles” 应为列表")
     text = edit(OFFICE, "warning_days: 2 ", "warning_days: 两天")
@@ -174,8 +236,13 @@ def _sample_cases() -> list[Broken]:
     add("type-root-is-list", OFFICE, "- code: TX\n- name: 中心\n", at(OFFICE, 1), "应为键值映射")
 
     # -- unknown keys -----------------------------------------------------------------------------
-    add("key-misspelt-commited-limit", SVC, zz("committed_limit: 7", "commited_limit: 7"), at(SVC, 8),
-        "未知字段 “commited_limit”")
+    add(
+        "key-misspelt-commited-limit",
+        SVC,
+        zz("committed_limit: 7", "commited_limit: 7"),
+        at(SVC, 8),
+        "未知字段 “commited_limit”",
+    )
     add("key-holiday-singular", C27, cal("holidays:", "holiday:"), at(C27, 4), "未知字段 “holiday”")
     text = edit(OFFICE, "  warning_days: 2 ", "  warn_days: 2    ")
     add("key-unknown-rule", OFFICE, text, at(OFFICE, line_of(text, "warn_days")), "未知字段 “warn_days”")
@@ -198,58 +265,132 @@ def _sample_cases() -> list[Broken]:
     add("ref-b-holder-not-on-roster", ROSTER, text, at(ROSTER, line_of(text, "P-ZJ-A")), "B 岗人员 S099 不在名册")
     text = edit(ROSTER, "window: W03, a: S007,", "window: W03, a: S098,")
     add("ref-a-holder-not-on-roster", ROSTER, text, at(ROSTER, line_of(text, "P-ZJ-A")), "A 岗人员 S098 不在名册")
-    add("ref-co-handling-department", SVC, zz("{department: XF, limit: 5}", "{department: QQ, limit: 5}", ZZ_JOINT),
-        at(SVC, 22), "协办部门 QQ 不在服务事项目录的部门中")
+    add(
+        "ref-co-handling-department",
+        SVC,
+        zz("{department: XF, limit: 5}", "{department: QQ, limit: 5}", ZZ_JOINT),
+        at(SVC, 22),
+        "协办部门 QQ 不在服务事项目录的部门中",
+    )
     text = edit(ROSTER, "department: ZJ, chief: S008}", "department: QQ, chief: S008}")
-    add("ref-section-department", ROSTER, text, at(ROSTER, line_of(text, "department: QQ")),
-        "科室 ZJ-SP 的部门 QQ 不在服务事项目录中")
+    add(
+        "ref-section-department",
+        ROSTER,
+        text,
+        at(ROSTER, line_of(text, "department: QQ")),
+        "科室 ZJ-SP 的部门 QQ 不在服务事项目录中",
+    )
     text = edit(ROSTER, "department: XF, head: S015}", "department: XF, head: S099}")
     add("ref-window-head", ROSTER, text, at(ROSTER, line_of(text, "head: S099")), "负责人 S099 不在名册 staff 中")
     text = edit(ROSTER, "roles: [clerk], section: SC-SP}", "roles: [clerk], section: SC-XX}")
     add("ref-staff-section", ROSTER, text, at(ROSTER, line_of(text, "SC-XX")), "科室 SC-XX 不在名册 sections 中")
 
     # -- duplicates -------------------------------------------------------------------------------
-    add("dup-material-code", SVC, zz("{code: M02, name: 身份证}", "{code: M01, name: 身份证}"), at(SVC, 12),
-        "材料代码 M01 重复")
-    add("dup-item-code-across-files", SVC, zz("code: ZZ-001", "code: XF-001"), at(SVC, 3),
-        "事项代码 “XF-001” 重复（已见于 catalog/services/xf.yaml:")
-    add("dup-department-code", SVC, zz("{code: ZZ, name: 测试局}", "{code: XF, name: 测试局}"), at(SVC, 1),
-        "部门代码 “XF” 重复")
+    add(
+        "dup-material-code",
+        SVC,
+        zz("{code: M02, name: 身份证}", "{code: M01, name: 身份证}"),
+        at(SVC, 12),
+        "材料代码 M01 重复",
+    )
+    add(
+        "dup-item-code-across-files",
+        SVC,
+        zz("code: ZZ-001", "code: XF-001"),
+        at(SVC, 3),
+        "事项代码 “XF-001” 重复（已见于 catalog/services/xf.yaml:",
+    )
+    add(
+        "dup-department-code",
+        SVC,
+        zz("{code: ZZ, name: 测试局}", "{code: XF, name: 测试局}"),
+        at(SVC, 1),
+        "部门代码 “XF” 重复",
+    )
     text = edit(ROSTER, "{id: S005, name: 陈静,", "{id: S004, name: 陈静,")
     add("dup-staff-id", ROSTER, text, at(ROSTER, line_of(text, "陈静")), "人员编号 “S004” 重复")
     text = edit(SCORING, "{code: clutter,", "{code: eating,")
-    add("dup-scoring-item-code", SCORING, text, at(SCORING, line_of(text, "工作时间在窗口吃东西")),
-        "考核项目代码 eating 重复")
+    add(
+        "dup-scoring-item-code",
+        SCORING,
+        text,
+        at(SCORING, line_of(text, "工作时间在窗口吃东西")),
+        "考核项目代码 eating 重复",
+    )
 
     # -- limits and posts -------------------------------------------------------------------------
-    add("limit-committed-above-statutory", SVC, zz("committed_limit: 7", "committed_limit: 25"), at(SVC, 3),
-        "承诺时限 25 超过法定时限 20")
-    add("limit-joint-part-above-whole", SVC, zz("{department: XF, limit: 5}", "{department: XF, limit: 15}", ZZ_JOINT),
-        at(SVC, 22), "协办部门 XF 的时限 15 超过整件承诺时限 10")
+    add(
+        "limit-committed-above-statutory",
+        SVC,
+        zz("committed_limit: 7", "committed_limit: 25"),
+        at(SVC, 3),
+        "承诺时限 25 超过法定时限 20",
+    )
+    add(
+        "limit-joint-part-above-whole",
+        SVC,
+        zz("{department: XF, limit: 5}", "{department: XF, limit: 15}", ZZ_JOINT),
+        at(SVC, 22),
+        "协办部门 XF 的时限 15 超过整件承诺时限 10",
+    )
     text = edit(ROSTER, "a: S007, b: [S008]}", "b: [S008]}")
     add("post-without-a-holder", ROSTER, text, at(ROSTER, line_of(text, "P-ZJ-A")), "没有 A 岗人员")
     text = edit(ROSTER, "a: S007, b: [S008]}", "a: S007, b: [S007]}")
     add("post-a-also-b", ROSTER, text, at(ROSTER, line_of(text, "P-ZJ-A")), "A 岗人员 S007 又列为 B 岗")
 
     # -- calendars --------------------------------------------------------------------------------
-    add("cal-holiday-also-workday", C27, cal("{date: 2027-02-20,", "{date: 2027-02-07,"), at(C27, 8),
-        "2027-02-07 既列为假日（春节）又列为调休工作日")
+    add(
+        "cal-holiday-also-workday",
+        C27,
+        cal("{date: 2027-02-20,", "{date: 2027-02-07,"),
+        at(C27, 8),
+        "2027-02-07 既列为假日（春节）又列为调休工作日",
+    )
     text = edit(CAL26, "to: 2026-02-23}", "to: 2026-02-30}")
     add("cal-impossible-date", CAL26, text, at(CAL26, line_of(text, "2026-02-30")), "日期 “2026-02-30” 无效")
-    add("cal-workday-is-weekday", C27, cal("{date: 2027-02-20,", "{date: 2027-02-18,"), at(C27, 8),
-        "调休工作日 2027-02-18 本来就是工作日（周四）")
-    add("cal-file-name-disagrees", "catalog/calendar/2028.yaml", CAL27, at("catalog/calendar/2028.yaml", 1),
-        "文件名 2028.yaml 与年份 2027 不符")
-    add("cal-holiday-ends-before-start", C27, cal("from: 2027-01-01, to: 2027-01-03", "from: 2027-01-03, to: 2027-01-01"),
-        at(C27, 5), "假日结束日 2027-01-01 早于开始日 2027-01-03")
-    add("cal-workday-far-year", C27, cal("{date: 2027-02-20,", "{date: 2025-02-22,"), at(C27, 8),
-        "调休工作日 2025-02-22 不在 2027 年前后")
+    add(
+        "cal-workday-is-weekday",
+        C27,
+        cal("{date: 2027-02-20,", "{date: 2027-02-18,"),
+        at(C27, 8),
+        "调休工作日 2027-02-18 本来就是工作日（周四）",
+    )
+    add(
+        "cal-file-name-disagrees",
+        "catalog/calendar/2028.yaml",
+        CAL27,
+        at("catalog/calendar/2028.yaml", 1),
+        "文件名 2028.yaml 与年份 2027 不符",
+    )
+    add(
+        "cal-holiday-ends-before-start",
+        C27,
+        cal("from: 2027-01-01, to: 2027-01-03", "from: 2027-01-03, to: 2027-01-01"),
+        at(C27, 5),
+        "假日结束日 2027-01-01 早于开始日 2027-01-03",
+    )
+    add(
+        "cal-workday-far-year",
+        C27,
+        cal("{date: 2027-02-20,", "{date: 2025-02-22,"),
+        at(C27, 8),
+        "调休工作日 2025-02-22 不在 2027 年前后",
+    )
     add("cal-date-not-padded", C27, cal("{date: 2027-02-20,", "{date: 2027-2-20,"), at(C27, 8), "日期 “2027-2-20” 无效")
 
     # -- scoring ----------------------------------------------------------------------------------
-    text = edit(SCORING, "    max: 10\n    items:\n      - {code: litter_dust", "    max: 12\n    items:\n      - {code: litter_dust")
-    add("scoring-categories-not-100", SCORING, text, at(SCORING, line_of(text, "categories:")),
-        "各类别满分之和 102 不等于总分 100")
+    text = edit(
+        SCORING,
+        "    max: 10\n    items:\n      - {code: litter_dust",
+        "    max: 12\n    items:\n      - {code: litter_dust",
+    )
+    add(
+        "scoring-categories-not-100",
+        SCORING,
+        text,
+        at(SCORING, line_of(text, "categories:")),
+        "各类别满分之和 102 不等于总分 100",
+    )
     text = edit(SCORING, "name: 群众评议, weight: 0.2}", "name: 群众评议, weight: 0.3}")
     add("scoring-weights-not-1", SCORING, text, at(SCORING, line_of(text, "composite:")), "综合得分权重之和应为 1")
     text = edit(SCORING, "{code: posters, name: 乱贴乱挂, points: -2,", "{code: posters, name: 乱贴乱挂, points: 2,")
@@ -259,13 +400,31 @@ def _sample_cases() -> list[Broken]:
     text = edit(OFFICE, "timezone: Asia/Shanghai", "timezone: Asia/Beijing")
     add("office-unknown-timezone", OFFICE, text, at(OFFICE, line_of(text, "timezone:")), "未知时区 “Asia/Beijing”")
     text = edit(OFFICE, "limit_unit: working_days  ", "limit_unit: work_days     ")
-    add("office-bad-choice", OFFICE, text, at(OFFICE, line_of(text, "limit_unit:")), "“limit_unit” 的值 “work_days” 无效")
+    add(
+        "office-bad-choice",
+        OFFICE,
+        text,
+        at(OFFICE, line_of(text, "limit_unit:")),
+        "“limit_unit” 的值 “work_days” 无效",
+    )
 
     # -- bytes and emptiness ----------------------------------------------------------------------
-    add("encoding-gbk", ROSTER, "# 名册\nstaff:\n  - {id: S001, name: 张伟}\n".encode("gbk"), at(ROSTER, 1),
-        "不是 UTF-8 编码")
-    add("encoding-gbk-later-line", SVC, "department: {code: ZZ, name: 测试局}\nitems:\n  - {code: ZZ-001, name: ".encode()
-        + "测试".encode("gbk") + b"}\n", at(SVC, 3), "不是 UTF-8 编码")
+    add(
+        "encoding-gbk",
+        ROSTER,
+        "# 名册\nstaff:\n  - {id: S001, name: 张伟}\n".encode("gbk"),
+        at(ROSTER, 1),
+        "不是 UTF-8 编码",
+    )
+    add(
+        "encoding-gbk-later-line",
+        SVC,
+        "department: {code: ZZ, name: 测试局}\nitems:\n  - {code: ZZ-001, name: ".encode()
+        + "测试".encode("gbk")
+        + b"}\n",
+        at(SVC, 3),
+        "不是 UTF-8 编码",
+    )
     add("empty-file", ROSTER, "", ROSTER, "文件为空")
     add("comment-only-file", C27, "# 2027 年安排待发布\n", C27, "文件为空")
     return c
@@ -337,18 +496,26 @@ def test_duplicate_key_message_stays_short(office):
     text = sample(ROSTER) + "staff:\n  - {id: S099, name: 某某}\n"
     office.write(ROSTER, text)
     result = office.run("check")
-    _assert_names(result, at(ROSTER, line_of(text, "S099") - 1), "duplicate key \"staff\"")
+    _assert_names(result, at(ROSTER, line_of(text, "S099") - 1), 'duplicate key "staff"')
     assert "13812345678" not in result.stdout
     assert max(len(line) for line in result.stdout.splitlines()) < 200
 
 
 def test_every_problem_of_a_file_is_listed(office):
     """Loading goes on after a problem: three faults in one file give three lines."""
-    office.write(SVC, zz("committed_limit: 7", "commited_limit: 7").replace("post: P-XF-A", "post: P-NONE")
-                 .replace("{code: M02,", "{code: M01,"))
+    office.write(
+        SVC,
+        zz("committed_limit: 7", "commited_limit: 7")
+        .replace("post: P-XF-A", "post: P-NONE")
+        .replace("{code: M02,", "{code: M01,"),
+    )
     result = office.run("check")
     assert result.exit_code == 1
-    for where, fragment in ((at(SVC, 8), "未知字段 “commited_limit”"), (at(SVC, 3), "P-NONE"), (at(SVC, 12), "M01 重复")):
+    for where, fragment in (
+        (at(SVC, 8), "未知字段 “commited_limit”"),
+        (at(SVC, 3), "P-NONE"),
+        (at(SVC, 12), "M01 重复"),
+    ):
         assert any(line.startswith(where + ": ") and fragment in line for line in result.stdout.splitlines()), where
 
 

@@ -55,8 +55,10 @@ def base(tmp_path_factory) -> bytes:
     shutil.copytree(REPO / "templates", home / "templates")
     (home / "records").mkdir()
     office = Office(home)
-    made = [office.run("intake", "ZG-001", "--applicant", name, "--phone", "13812345678", "--material", "M01", "-q")
-            for name in ("张三", "李四")]
+    made = [
+        office.run("intake", "ZG-001", "--applicant", name, "--phone", "13812345678", "--material", "M01", "-q")
+        for name in ("张三", "李四")
+    ]
     assert [r.stdout.strip() for r in made] == [CASE1, CASE2]
     raw = (home / REC).read_bytes()
     lines, problems = read_file(raw, REC)
@@ -91,55 +93,65 @@ def _events(lines: list[bytes]) -> list[dict]:
 
 def rechain(change: Callable[[list[dict]], None]):
     """Edit the events, then write them with a valid chain (the fault is in the content, not the chain)."""
+
     def build(lines: list[bytes]) -> bytes:
         events = _events(lines)
         change(events)
         return joined(chained(events))
+
     return build
 
 
 def raw_edit(change: Callable[[list[bytes]], None]):
     """Edit the raw lines and keep every other byte as written (chain faults, broken lines)."""
+
     def build(lines: list[bytes]) -> bytes:
         lines = list(lines)
         change(lines)
         return joined(lines)
+
     return build
 
 
 def _set(i: int, key: str, value):
     def change(events):
         events[i][key] = value
+
     return change
 
 
 def _pop(i: int, key: str):
     def change(events):
         del events[i][key]
+
     return change
 
 
 def _replace_line(i: int, raw: bytes):
     def change(lines):
         lines[i] = raw
+
     return change
 
 
 def _insert_line(i: int, raw: bytes):
     def change(lines):
         lines.insert(i, raw)
+
     return change
 
 
 def _delete_line(i: int):
     def change(lines):
         del lines[i]
+
     return change
 
 
 def _swap(i: int, j: int):
     def change(lines):
         lines[i], lines[j] = lines[j], lines[i]
+
     return change
 
 
@@ -151,6 +163,7 @@ def _edit_without_rechain(lines):
 def _append_event(make: Callable[[list[dict]], dict]):
     def change(events):
         events.append(make(events))
+
     return change
 
 
@@ -167,18 +180,26 @@ def _forged_after_first(lines):
 class Broken:
     id: str
     build: Callable[[list[bytes]], bytes]
-    at: tuple[int, ...]   # lines named
+    at: tuple[int, ...]  # lines named
     fragment: str
-    soft: bool = False    # a readable record that cannot be applied: other commands warn and go on
+    soft: bool = False  # a readable record that cannot be applied: other commands warn and go on
 
 
 CASES = [
     Broken("bad-json-middle", raw_edit(lambda ls: ls.__setitem__(1, ls[1][:40])), (2,), "不是有效的 JSON"),
     Broken("not-json-text", raw_edit(_replace_line(1, "这不是一条记录".encode())), (2,), "不是有效的 JSON"),
-    Broken("invalid-utf8-bytes", raw_edit(lambda ls: ls.__setitem__(1, ls[1].replace("建设".encode(), b"\xff\xfe"))),
-           (2,), "不是有效的 JSON"),
-    Broken("nul-byte-in-string", raw_edit(lambda ls: ls.__setitem__(1, ls[1].replace("建设".encode(), b"\x00"))),
-           (2,), "不是有效的 JSON"),
+    Broken(
+        "invalid-utf8-bytes",
+        raw_edit(lambda ls: ls.__setitem__(1, ls[1].replace("建设".encode(), b"\xff\xfe"))),
+        (2,),
+        "不是有效的 JSON",
+    ),
+    Broken(
+        "nul-byte-in-string",
+        raw_edit(lambda ls: ls.__setitem__(1, ls[1].replace("建设".encode(), b"\x00"))),
+        (2,),
+        "不是有效的 JSON",
+    ),
     Broken("json-array", raw_edit(_replace_line(1, b"[1, 2]")), (2,), "记录应为 JSON 对象"),
     Broken("json-scalar", raw_edit(_replace_line(1, b'"notice"')), (2,), "记录应为 JSON 对象"),
     Broken("blank-line-middle", raw_edit(_insert_line(2, b"")), (3,), "空行"),
@@ -192,20 +213,40 @@ CASES = [
     Broken("wrong-type-version", rechain(_set(1, "v", "1")), (2,), "缺少字段 “v” 或类型不对"),
     Broken("bool-version", rechain(_set(1, "v", True)), (2,), "缺少字段 “v” 或类型不对"),
     Broken("future-schema-version", rechain(_set(2, "v", 99)), (3,), "记录格式版本 99 比本程序支持的 1 新"),
-    Broken("unknown-case", rechain(_set(3, "case", "TX-T01-261120-099")), (4,), "不存在的案件 TX-T01-261120-099",
-           soft=True),
+    Broken(
+        "unknown-case", rechain(_set(3, "case", "TX-T01-261120-099")), (4,), "不存在的案件 TX-T01-261120-099", soft=True
+    ),
     Broken("missing-case-id", rechain(_pop(1, "case")), (2,), "记录缺少案件编号（case）", soft=True),
-    Broken("duplicate-intake", rechain(_append_event(lambda ev: {**ev[0], "id": "d" * 16})), (5,),
-           f"案件编号 {CASE1} 重复收件登记", soft=True),
-    Broken("bad-field-value", rechain(_append_event(lambda ev: {**ev[0], "id": "a" * 16, "type": "accept",
-                                                            "clock_from": "2026-13-01"})), (5,), "受理记录字段有误",
-           soft=True),
+    Broken(
+        "duplicate-intake",
+        rechain(_append_event(lambda ev: {**ev[0], "id": "d" * 16})),
+        (5,),
+        f"案件编号 {CASE1} 重复收件登记",
+        soft=True,
+    ),
+    Broken(
+        "bad-field-value",
+        rechain(_append_event(lambda ev: {**ev[0], "id": "a" * 16, "type": "accept", "clock_from": "2026-13-01"})),
+        (5,),
+        "受理记录字段有误",
+        soft=True,
+    ),
     Broken("intake-applicant-not-mapping", rechain(_set(0, "applicant", "张三")), (1,), "收件登记记录", soft=True),
     Broken("intake-without-service", rechain(_pop(0, "service")), (1,), "收件登记记录", soft=True),
-    Broken("intake-copies-not-number", rechain(_set(0, "received", [{"code": "M01", "copies": "一"}])), (1,),
-           "收件登记记录", soft=True),
-    Broken("resume-without-suspend", rechain(_append_event(lambda ev: {**ev[1], "id": "r" * 16, "type": "resume"})),
-           (5,), "恢复计时记录", soft=True),
+    Broken(
+        "intake-copies-not-number",
+        rechain(_set(0, "received", [{"code": "M01", "copies": "一"}])),
+        (1,),
+        "收件登记记录",
+        soft=True,
+    ),
+    Broken(
+        "resume-without-suspend",
+        rechain(_append_event(lambda ev: {**ev[1], "id": "r" * 16, "type": "resume"})),
+        (5,),
+        "恢复计时记录",
+        soft=True,
+    ),
     Broken("chain-edited-line", raw_edit(_edit_without_rechain), (2,), "哈希链断裂"),
     Broken("chain-removed-line", raw_edit(_delete_line(1)), (2,), "哈希链断裂"),
     Broken("chain-removed-first-line", raw_edit(_delete_line(0)), (1,), "哈希链断裂"),
@@ -264,8 +305,10 @@ def test_cases_warns_about_unappliable_record_and_goes_on(office: Office, base: 
     (office.path / REC).write_bytes(case.build(base.splitlines()))
     result = office.run("cases")
     assert result.exit_code == 0, result.stderr
-    assert any(row.startswith(f"svc: 警告：{REC}:{case.at[0]}: ") and case.fragment in row
-               for row in result.stderr.splitlines()), result.stderr
+    assert any(
+        row.startswith(f"svc: 警告：{REC}:{case.at[0]}: ") and case.fragment in row
+        for row in result.stderr.splitlines()
+    ), result.stderr
     assert CASE2 in result.stdout
     _no_traceback(result)
 

@@ -24,27 +24,41 @@ ITEM = CAT.items["ZG-001"]  # committed, 7 working days
 
 
 def case(clock_from, pauses=(), extensions=(), status="accepted"):
-    return Case("X", "ZG-001", "", {}, "S001", status=status, clock_from=D(clock_from),
-                accepted_on=D(clock_from), pauses=tuple(pauses), extensions=tuple(extensions))
+    return Case(
+        "X",
+        "ZG-001",
+        "",
+        {},
+        "S001",
+        status=status,
+        clock_from=D(clock_from),
+        accepted_on=D(clock_from),
+        pauses=tuple(pauses),
+        extensions=tuple(extensions),
+    )
 
 
 def due_of(c, limit=7, today="2026-12-31"):
     from dataclasses import replace
+
     return due(c, replace(ITEM, committed_limit=limit), RULES, CAL, D(today))
 
 
-@pytest.mark.parametrize("name, clock_from, limit, pauses, expected", [
-    ("accepted on a Friday", "2026-11-20", 7, [], "2026-12-01"),
-    ("the day before a long holiday", "2026-09-30", 3, [], "2026-10-10"),
-    ("due date would fall in a holiday", "2026-09-22", 3, [], "2026-09-28"),
-    ("a 调休 Saturday inside the count", "2026-02-26", 3, [], "2026-03-02"),
-    ("a 调休 Saturday is the due date", "2026-02-12", 2, [], "2026-02-14"),
-    ("the Spring Festival 2025", "2025-01-24", 7, [], "2025-02-10"),
-    ("year boundary 2025 to 2026", "2025-12-31", 20, [], "2026-01-29"),
-    ("a pause spanning National Day", "2026-09-21", 7, [("2026-09-24", "2026-10-09")], "2026-10-14"),
-    ("two pauses", "2026-11-02", 7, [("2026-11-03", "2026-11-05"), ("2026-11-09", "2026-11-10")], "2026-11-16"),
-    ("a pause resumed the same day counts nothing", "2026-11-02", 7, [("2026-11-04", "2026-11-04")], "2026-11-11"),
-])
+@pytest.mark.parametrize(
+    "name, clock_from, limit, pauses, expected",
+    [
+        ("accepted on a Friday", "2026-11-20", 7, [], "2026-12-01"),
+        ("the day before a long holiday", "2026-09-30", 3, [], "2026-10-10"),
+        ("due date would fall in a holiday", "2026-09-22", 3, [], "2026-09-28"),
+        ("a 调休 Saturday inside the count", "2026-02-26", 3, [], "2026-03-02"),
+        ("a 调休 Saturday is the due date", "2026-02-12", 2, [], "2026-02-14"),
+        ("the Spring Festival 2025", "2025-01-24", 7, [], "2025-02-10"),
+        ("year boundary 2025 to 2026", "2025-12-31", 20, [], "2026-01-29"),
+        ("a pause spanning National Day", "2026-09-21", 7, [("2026-09-24", "2026-10-09")], "2026-10-14"),
+        ("two pauses", "2026-11-02", 7, [("2026-11-03", "2026-11-05"), ("2026-11-09", "2026-11-10")], "2026-11-16"),
+        ("a pause resumed the same day counts nothing", "2026-11-02", 7, [("2026-11-04", "2026-11-04")], "2026-11-11"),
+    ],
+)
 def test_due_worked_examples(name, clock_from, limit, pauses, expected):
     c = case(clock_from, [Pause("survey", D(a), D(b)) for a, b in pauses])
     assert due_of(c, limit).due == D(expected), name
@@ -75,6 +89,7 @@ def test_due__provisional_in_a_year_with_no_calendar_file():
 
 def test_due__calendar_days_unit():
     from dataclasses import replace
+
     item = replace(ITEM, limit_unit="calendar_days", committed_limit=10)
     assert due(case("2026-09-30"), item, RULES, CAL, D("2026-12-31")).due == D("2026-10-10")
 
@@ -82,6 +97,7 @@ def test_due__calendar_days_unit():
 def test_clock_start_after_supplement_office_choice():
     """Office choice: next day (000, default) or same day (003) after the completing supplement."""
     from dataclasses import replace
+
     assert clock_start(D("2026-11-24"), True, RULES) == D("2026-11-24")
     same = replace(RULES, clock_start_after_supplement="same_day")
     assert clock_start(D("2026-11-24"), True, same) == D("2026-11-23")
@@ -188,9 +204,13 @@ def test_extension_over_the_maximum_needs_a_director(office):
     c = accepted(office)
     r = office.run("extend", c, "--days", "11", "--reason", "重大复杂", today="2026-11-23T09:00")
     assert r.exit_code == 1 and "主任" in r.stderr
-    r = office.run("extend", c, "--days", "11", "--reason", "重大复杂", "--approved-by", "S020", today="2026-11-23T09:00")
+    r = office.run(
+        "extend", c, "--days", "11", "--reason", "重大复杂", "--approved-by", "S020", today="2026-11-23T09:00"
+    )
     assert r.exit_code == 1  # S020 is the deputy director
-    r = office.run("extend", c, "--days", "11", "--reason", "重大复杂", "--approved-by", "S019", today="2026-11-23T09:00")
+    r = office.run(
+        "extend", c, "--days", "11", "--reason", "重大复杂", "--approved-by", "S019", today="2026-11-23T09:00"
+    )
     assert r.exit_code == 0, r.output
 
 
@@ -203,10 +223,17 @@ def test_missing_next_year_calendar_warns_on_stderr_without_changing_exit(office
 
 def test_overdue_output_is_utf8_under_lang_c(office):
     accepted(office)
-    env = {**os.environ, "LANG": "C", "LC_ALL": "C", "SVC_TODAY": "2026-12-03", "SVC_CLONE": "T01",
-           "PYTHONIOENCODING": ""}
+    env = {
+        **os.environ,
+        "LANG": "C",
+        "LC_ALL": "C",
+        "SVC_TODAY": "2026-12-03",
+        "SVC_CLONE": "T01",
+        "PYTHONIOENCODING": "",
+    }
     env.pop("PYTHONUTF8", None)
-    p = subprocess.run([sys.executable, "-m", "svccli", "--home", str(office.path), "overdue"],
-                       capture_output=True, env=env)
+    p = subprocess.run(
+        [sys.executable, "-m", "svccli", "--home", str(office.path), "overdue"], capture_output=True, env=env
+    )
     assert p.returncode == 3
     assert "超时默许" in p.stdout.decode("utf-8")

@@ -68,10 +68,16 @@ def test_help__every_command_has_a_help_text(path, command):
 
 
 OPTION_CASES = [
-    pytest.param(path, opt.opts[0], id=f"{shown(path)} {opt.opts[0]}",
-                 marks=[pytest.mark.xfail(strict=True, reason=HELP_MISSING[(" ".join(path), opt.opts[0])])]
-                 if (" ".join(path), opt.opts[0]) in HELP_MISSING else [])
-    for path, command in COMMANDS for opt in options(command)
+    pytest.param(
+        path,
+        opt.opts[0],
+        id=f"{shown(path)} {opt.opts[0]}",
+        marks=[pytest.mark.xfail(strict=True, reason=HELP_MISSING[(" ".join(path), opt.opts[0])])]
+        if (" ".join(path), opt.opts[0]) in HELP_MISSING
+        else [],
+    )
+    for path, command in COMMANDS
+    for opt in options(command)
 ]
 
 
@@ -100,14 +106,18 @@ def test_help__every_help_page_renders():
 # ---------------------------------------------------------------- README
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=[pytest.mark.xfail(strict=True, reason=README_MISSING[n])] if n in README_MISSING else [])
-    for n in TOP
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=[pytest.mark.xfail(strict=True, reason=README_MISSING[n])] if n in README_MISSING else [])
+        for n in TOP
+    ],
+)
 def test_readme__names_every_command(name):
     """Each top-level command appears in README.md as `svc [global options] NAME`."""
-    assert re.search(rf"\bsvc(?: --?[\w-]+(?:[ =](?!-)\S+)?)* {re.escape(name)}(?![\w-])", README), \
+    assert re.search(rf"\bsvc(?: --?[\w-]+(?:[ =](?!-)\S+)?)* {re.escape(name)}(?![\w-])", README), (
         f"README.md never shows `svc {name}`"
+    )
 
 
 def _table(text: str, heading: str) -> dict[int, str]:
@@ -127,13 +137,17 @@ def test_readme__exit_code_table_matches_errors_py():
     constants = {name: getattr(errs, name) for name in ("OK", "DATA", "USAGE", "FOUND", "LOCKED")}
     assert sorted(readme) == sorted(source) == sorted(errs.EXIT_CODES) == sorted(constants.values()) == [0, 1, 2, 3, 4]
     for code, meaning in source.items():
-        assert _lead(readme[code])[:len(_lead(meaning))] == _lead(meaning), (code, readme[code], meaning)
+        assert _lead(readme[code])[: len(_lead(meaning))] == _lead(meaning), (code, readme[code], meaning)
     assert "svccli/errors.py" in README
 
 
 def test_exit_codes__error_classes_carry_them():
-    assert (errs.DataError.exit_code, errs.UsageError.exit_code, errs.Found.exit_code, errs.Locked.exit_code) == \
-        (errs.DATA, errs.USAGE, errs.FOUND, errs.LOCKED)
+    assert (errs.DataError.exit_code, errs.UsageError.exit_code, errs.Found.exit_code, errs.Locked.exit_code) == (
+        errs.DATA,
+        errs.USAGE,
+        errs.FOUND,
+        errs.LOCKED,
+    )
 
 
 def test_exit_codes__svc_help_lists_them():
@@ -152,8 +166,14 @@ def test_version__prints_the_package_version():
 
 
 def test_version__python_m_svccli():
-    out = subprocess.run([sys.executable, "-m", "svccli", "--version"], capture_output=True, text=True,
-                         encoding="utf-8", cwd=REPO, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "svccli", "--version"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=REPO,
+        check=True,
+    ).stdout
     assert out.strip() == f"svc {__version__}"
 
 

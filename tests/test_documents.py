@@ -21,9 +21,18 @@ ZG1 = HOME.catalog.items["ZG-001"]
 XSS = "<script>alert(1)</script>"
 APPLICANT = ["--applicant", XSS, "--phone", "13812345678"]
 ZG_ALL = ["--material", "M01", "--material", "M02", "--material", "M05:2", "--material", "M06"]
-TITLES = {"receipt": "收件凭证", "notice": "一次性告知书", "acceptance": "受理通知书", "refusal": "不予受理通知书",
-          "referral": "告知单", "conclusion": "办结通知书", "extension": "延期办理告知书", "owed": "补办件通知书",
-          "sendback": "退件通知书", "handover": "项目收件交接单"}
+TITLES = {
+    "receipt": "收件凭证",
+    "notice": "一次性告知书",
+    "acceptance": "受理通知书",
+    "refusal": "不予受理通知书",
+    "referral": "告知单",
+    "conclusion": "办结通知书",
+    "extension": "延期办理告知书",
+    "owed": "补办件通知书",
+    "sendback": "退件通知书",
+    "handover": "项目收件交接单",
+}
 PRINTED = "2026-11-25T10:00"
 
 
@@ -64,28 +73,63 @@ def docs(tmp_path_factory):
     ok(office.run("receive", acc, today="2026-11-20T15:00", staff="S003"))
     ok(office.run("review", acc, "--opinion", "材料齐全，符合条件", today="2026-11-23T09:00", staff="S003"))
     ok(office.run("approve", acc, today="2026-11-23T10:00", staff="S002"))
-    out["text"]["conclusion"] = ok(office.run("conclude", acc, "--result", "approved", "--note", "证号 2026-017",
-                                              today="2026-11-24T09:00")).stdout
-    out["text"]["extension"] = ok(office.run("extend", owe, "--days", "2", "--reason", "需组织专家论证",
-                                             "--basis", "本中心限时办结制度第三条", today="2026-11-23T09:00")).stdout
-    out["text"]["refusal"] = ok(office.run("refuse", rfl, "--reason", "申请事项不属于规划许可范围",
-                                           today="2026-11-20T10:00")).stdout
-    out["text"]["referral"] = ok(office.run("refer", ref, "--to", "县林业局", "--contact", "0573-88100150",
-                                            today="2026-11-20T10:00")).stdout
-    out["text"]["sendback"] = ok(office.run("send-back", sb, "--reason", "地形图比例不符合要求",
-                                            "--opinion", "请补充1∶500地形图", today="2026-11-23T09:00",
-                                            staff="S003")).stdout
+    out["text"]["conclusion"] = ok(
+        office.run("conclude", acc, "--result", "approved", "--note", "证号 2026-017", today="2026-11-24T09:00")
+    ).stdout
+    out["text"]["extension"] = ok(
+        office.run(
+            "extend",
+            owe,
+            "--days",
+            "2",
+            "--reason",
+            "需组织专家论证",
+            "--basis",
+            "本中心限时办结制度第三条",
+            today="2026-11-23T09:00",
+        )
+    ).stdout
+    out["text"]["refusal"] = ok(
+        office.run("refuse", rfl, "--reason", "申请事项不属于规划许可范围", today="2026-11-20T10:00")
+    ).stdout
+    out["text"]["referral"] = ok(
+        office.run("refer", ref, "--to", "县林业局", "--contact", "0573-88100150", today="2026-11-20T10:00")
+    ).stdout
+    out["text"]["sendback"] = ok(
+        office.run(
+            "send-back",
+            sb,
+            "--reason",
+            "地形图比例不符合要求",
+            "--opinion",
+            "请补充1∶500地形图",
+            today="2026-11-23T09:00",
+            staff="S003",
+        )
+    ).stdout
     out["text"]["receipt"] = out["text"]["acceptance"]  # intake prints the receipt first
-    out["case"] = {"receipt": acc, "acceptance": acc, "conclusion": acc, "owed": owe, "extension": owe,
-                   "notice": rfl, "refusal": rfl, "referral": ref, "sendback": sb, "handover": acc}
+    out["case"] = {
+        "receipt": acc,
+        "acceptance": acc,
+        "conclusion": acc,
+        "owed": owe,
+        "extension": owe,
+        "notice": rfl,
+        "refusal": rfl,
+        "referral": ref,
+        "sendback": sb,
+        "handover": acc,
+    }
     out["html"] = {}
     for doc, case_id in out["case"].items():
         page = root / f"{doc}.html"
         r = ok(office.run("print", case_id, doc, "--html", str(page), today=PRINTED))
         out["html"][doc] = page.read_text(encoding="utf-8")
         out.setdefault("printed", {})[doc] = r.stdout
-    out["due"] = {c: re.search(r"办结期限：(\d{4}-\d\d-\d\d)", ok(office.run("due", c, today=PRINTED)).stdout).group(1)
-                  for c in (acc, owe)}
+    out["due"] = {
+        c: re.search(r"办结期限：(\d{4}-\d\d-\d\d)", ok(office.run("due", c, today=PRINTED)).stdout).group(1)
+        for c in (acc, owe)
+    }
     annex = root / "due_explain.html"
     ok(office.run("due", acc, "--html", str(annex), today=PRINTED))
     out["html"]["due_explain"] = annex.read_text(encoding="utf-8")
@@ -165,6 +209,7 @@ def test_document_content__acceptance_of_a_provisional_case_names_what_is_owed(d
 
 # -- printing -----------------------------------------------------------------------------------------
 
+
 def test_cjk_font_installed():
     """Headless Chromium prints Chinese as boxes without a CJK font: fail (never skip) when none is found
     (README: apt-get install -y chromium fonts-noto-cjk)."""
@@ -185,10 +230,25 @@ def test_notice_renders_in_headless_chromium(docs, tmp_path):
     assert chromium, "chromium not found (README: apt-get install -y chromium fonts-noto-cjk)"
     page = docs["root"] / "notice.html"
     out = tmp_path / "notice.png"
-    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={out}", "--window-size=794,1123",
-                    page.as_uri()], capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            f"--screenshot={out}",
+            "--window-size=794,1123",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+    )
     assert out.is_file(), "chromium wrote no screenshot"
     assert _png_size(out) == (794, 1123)
     assert out.stat().st_size > 20_000  # a blank sheet of this size is about 5 kB; this page is over 100 kB

@@ -15,16 +15,26 @@ GENERATE = REPO / "bench" / "generate.py"
 
 
 def generate(out: Path, cases: int = 1500, seed: int = 3) -> Path:
-    done = subprocess.run([sys.executable, str(GENERATE), "--cases", str(cases), "--seed", str(seed), "--out", str(out)],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, str(GENERATE), "--cases", str(cases), "--seed", str(seed), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     return out
 
 
 def svc(home: Path, *args: str) -> subprocess.CompletedProcess:
     env = {"PATH": "/usr/bin:/bin", "SVC_STAFF": "S001", "SVC_CLONE": "B00", "SVC_HOME": "", "SVC_TODAY": ""}
-    return subprocess.run([sys.executable, "-m", "svccli", "--home", str(home), "--today", "2025-12-31", *args],
-                          capture_output=True, text=True, timeout=60, env=env, cwd=REPO)
+    return subprocess.run(
+        [sys.executable, "-m", "svccli", "--home", str(home), "--today", "2025-12-31", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        cwd=REPO,
+    )
 
 
 def files(home: Path) -> dict[str, bytes]:
@@ -37,11 +47,24 @@ def test_generated_office__checks_clean_has_handovers_and_closes_and_is_reproduc
     checked = svc(home, "check")
     assert checked.returncode == 0, checked.stderr
 
-    events = [json.loads(line) for p in sorted((home / "records").glob("*/*/*.jsonl"))
-              for line in p.read_text(encoding="utf-8").splitlines()]
+    events = [
+        json.loads(line)
+        for p in sorted((home / "records").glob("*/*/*.jsonl"))
+        for line in p.read_text(encoding="utf-8").splitlines()
+    ]
     kinds = Counter(e["type"] for e in events)
-    for kind in ("intake", "notice", "supplement", "accept", "handover", "receive", "return", "close", "conclude",
-                 "deliver"):
+    for kind in (
+        "intake",
+        "notice",
+        "supplement",
+        "accept",
+        "handover",
+        "receive",
+        "return",
+        "close",
+        "conclude",
+        "deliver",
+    ):
         assert kinds[kind], (kind, kinds)
 
     # every receipt is recorded by someone the roster lets receive for the slip's target, not by its sender

@@ -48,6 +48,7 @@ def shown(office, case_id, today="2026-12-04T09:00") -> dict:
 
 # -- the whole way of a committed case ----------------------------------------------------------------
 
+
 def test_committed_case__window_section_review_approval_conclusion_back_to_window_delivered(reviewing):
     """003 工作流程 四 to 九 with 一审一核 on (the sample office): every step is in the chain of custody."""
     office = reviewing
@@ -62,8 +63,18 @@ def test_committed_case__window_section_review_approval_conclusion_back_to_windo
     assert case["holder"] == "S002" and case["in_transit"] is None
     ok(office.run("review", case_id, "--opinion", "材料齐全，符合许可条件", today="2026-11-24T09:00", staff="S002"))
     ok(office.run("approve", case_id, "--opinion", "同意", today="2026-11-24T11:00", staff="S003"))
-    ok(office.run("conclude", case_id, "--result", "approved", "--note", "建字第2026-088号",
-                  today="2026-11-25T09:00", staff="S002"))
+    ok(
+        office.run(
+            "conclude",
+            case_id,
+            "--result",
+            "approved",
+            "--note",
+            "建字第2026-088号",
+            today="2026-11-25T09:00",
+            staff="S002",
+        )
+    )
     back = ok(office.run("return", case_id, today="2026-11-25T10:00", staff="S002")).stdout
     assert "回交窗口" in back and "1号窗口" in back and "准予" in back
     refused(office.run("deliver", case_id, today="2026-11-25T10:30"), "尚未接收")  # nobody holds it yet
@@ -71,10 +82,27 @@ def test_committed_case__window_section_review_approval_conclusion_back_to_windo
     ok(office.run("deliver", case_id, today="2026-11-26T09:00", staff="S001"))
     case = shown(office, case_id)
     assert case["status"] == "delivered" and case["holder"] == "S001"
-    assert [t["kind"] for t in case["custody"]] == ["intake", "accept", "handover", "receive", "return", "receive",
-                                                    "deliver"]
-    assert [t["kind"] for t in case["timeline"]] == ["intake", "accept", "handover", "receive", "review", "approve",
-                                                     "conclude", "return", "receive", "deliver"]
+    assert [t["kind"] for t in case["custody"]] == [
+        "intake",
+        "accept",
+        "handover",
+        "receive",
+        "return",
+        "receive",
+        "deliver",
+    ]
+    assert [t["kind"] for t in case["timeline"]] == [
+        "intake",
+        "accept",
+        "handover",
+        "receive",
+        "review",
+        "approve",
+        "conclude",
+        "return",
+        "receive",
+        "deliver",
+    ]
     assert [t["by"] for t in case["custody"]] == ["S001", "S001", "S001", "S002", "S002", "S001", "S001"]
     assert case["review"]["reviewer"] == "S002" and case["review"]["checker"] == "S003"
     text = ok(office.run("show", case_id, today="2026-12-04T09:00")).stdout
@@ -88,8 +116,11 @@ def test_handover_slip__every_material_and_count(office, tmp_path):
     the signature blanks, on the terminal and as an A4 page."""
     case_id = intake(office)
     page = tmp_path / "slip.html"
-    text = ok(office.run("handover", case_id, "--to", "ZG-SP", "--note", "原件已核对", "--html", str(page),
-                         today="2026-11-20T09:30")).stdout
+    text = ok(
+        office.run(
+            "handover", case_id, "--to", "ZG-SP", "--note", "原件已核对", "--html", str(page), today="2026-11-20T09:30"
+        )
+    ).stdout
     html = page.read_text(encoding="utf-8")
     item = HOME.catalog.items["ZG-001"]
     for doc in (text, html):
@@ -104,16 +135,22 @@ def test_handover_slip__every_material_and_count(office, tmp_path):
     assert "2026年11月20日 09:30" in html and "@page { size: A4;" in html
     # a partial handover lists only what was handed over; the slip can be printed again
     other = intake(office, today="2026-11-20T10:00")
-    part = ok(office.run("handover", other, "--to", "ZG-SP", "--material", "M01", "--material", "M05:2",
-                         today="2026-11-20T10:05")).stdout
+    part = ok(
+        office.run(
+            "handover", other, "--to", "ZG-SP", "--material", "M01", "--material", "M05:2", today="2026-11-20T10:05"
+        )
+    ).stdout
     assert "共 2 项 3 份" in part and "M02" not in part.split("移交材料")[1]
-    refused(office.run("handover", intake(office, today="2026-11-20T11:00"), "--to", "ZG-SP", "--material", "M05:3"),
-            "只收到 2 份")
+    refused(
+        office.run("handover", intake(office, today="2026-11-20T11:00"), "--to", "ZG-SP", "--material", "M05:3"),
+        "只收到 2 份",
+    )
     again = ok(office.run("print", other, "handover", today="2026-11-21T09:00")).stdout
     assert "共 2 项 3 份" in again
 
 
 # -- the same working day ------------------------------------------------------------------------------
+
 
 def test_unreceived_handover__flagged_after_the_working_day(office):
     """003 工作流程 四: the section collects the same working day. Handed over Fri 2026-11-20 and not
@@ -146,6 +183,7 @@ def test_handover_on_a_day_off__due_by_the_next_working_day(office):
 
 
 # -- 一审一核 -------------------------------------------------------------------------------------------
+
 
 def test_review_and_check__conclusion_refused_without_two_people(reviewing):
     """DOMAIN.md 一审一核: a committed item is concluded only after a review and a check by another person."""
@@ -180,6 +218,7 @@ def test_review_and_check__not_for_immediate_items(reviewing):
 
 # -- refusals ----------------------------------------------------------------------------------------
 
+
 def test_refused__handover_of_a_concluded_case(office):
     """A case served on the applicant (办结) no longer moves; nor does a refused one."""
     case_id = intake(office, "BD-001", "--material", "M01", "--material", "M02", extra=("--done",))
@@ -191,8 +230,10 @@ def test_refused__handover_of_a_concluded_case(office):
 def test_refused__receive_by_someone_outside_the_receiving_section(office):
     case_id = intake(office)
     ok(office.run("handover", case_id, "--to", "ZG-SP", today="2026-11-20T09:30"))
-    refused(office.run("receive", case_id, today="2026-11-20T10:00", staff="S009"),
-            "周敏（S009）不是自然资源和规划局审批科的人员")
+    refused(
+        office.run("receive", case_id, today="2026-11-20T10:00", staff="S009"),
+        "周敏（S009）不是自然资源和规划局审批科的人员",
+    )
     refused(office.run("receive", case_id, today="2026-11-20T10:00", staff="S001"), "移交人", "不能自己接收")
     refused(office.run("handover", case_id, "--to", "BD-SP", today="2026-11-20T10:00"), "尚未接收")
     refused(office.run("review", case_id, "--opinion", "x", today="2026-11-20T10:00"), "尚未接收")
@@ -207,6 +248,7 @@ def test_refused__unknown_target_is_a_usage_error(office):
 
 
 # -- routing by post ----------------------------------------------------------------------------------
+
 
 def test_routing__post_and_window_go_to_the_staff_on_duty(office):
     """DOMAIN.md A/B post: the A holder (everyone present until leave is recorded)."""
@@ -239,14 +281,17 @@ def test_first_contact_receives_for_an_absent_handler(office):
 
 # -- joint items ------------------------------------------------------------------------------------
 
+
 def two_co_departments(office):
     """SC-004 (joint, committed 7) with two co-handling departments: 消防 (2 days) and 自然资源 (5)."""
     path = office.path / "catalog/services/sc.yaml"
     text = path.read_text(encoding="utf-8")
     old = "        - {department: XF, limit: 5}     # 公众聚集场所消防安全检查\n"
     assert old in text
-    path.write_text(text.replace(old, "        - {department: XF, limit: 2}\n        - {department: ZG, limit: 5}\n"),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace(old, "        - {department: XF, limit: 2}\n        - {department: ZG, limit: 5}\n"),
+        encoding="utf-8",
+    )
 
 
 def test_joint_case__concludes_only_when_both_parts_are_done_and_reports_the_late_part(office):
@@ -258,12 +303,18 @@ def test_joint_case__concludes_only_when_both_parts_are_done_and_reports_the_lat
     assert (parts["XF"]["due"], parts["ZG"]["due"]) == ("2026-11-24", "2026-11-27")
     r = office.run("overdue", "--format", "json", today="2026-11-25T08:00")
     assert r.exit_code == 3
-    assert [(f["kind"], f["detail"], f["date"]) for f in json.loads(r.stdout)] == [("part", "县消防救援大队", "2026-11-24")]
-    r = ok(office.run("part", case_id, "XF", "--done", "--opinion", "消防检查合格", today="2026-11-26T09:00",
-                      staff="S015"))
+    assert [(f["kind"], f["detail"], f["date"]) for f in json.loads(r.stdout)] == [
+        ("part", "县消防救援大队", "2026-11-24")
+    ]
+    r = ok(
+        office.run("part", case_id, "XF", "--done", "--opinion", "消防检查合格", today="2026-11-26T09:00", staff="S015")
+    )
     assert "超过协办时限 2 日" in r.stderr and "仍待协办：ZG" in r.stderr
-    refused(office.run("conclude", case_id, "--result", "approved", today="2026-11-26T10:00"),
-            "县自然资源和规划局", "尚未完成协办")
+    refused(
+        office.run("conclude", case_id, "--result", "approved", today="2026-11-26T10:00"),
+        "县自然资源和规划局",
+        "尚未完成协办",
+    )
     refused(office.run("part", case_id, "XF", "--done", today="2026-11-26T10:00"), "已于 2026-11-26 完成")
     assert office.run("part", case_id, "WG", "--done").exit_code == 2
     ok(office.run("part", case_id, "ZG", "--done", today="2026-11-27T09:00", staff="S003"))
@@ -284,6 +335,7 @@ def test_joint_case__catalogue_part_opens_on_acceptance(office):
 
 # -- forwarded items --------------------------------------------------------------------------------
 
+
 def test_forwarded_case__sent_up_answered_then_concluded_within_the_committed_limit(office):
     """000 第四篇 二.6: the forwarded item's committed limit includes the higher authority's time."""
     case_id = intake(office, "LY-003", *required("LY-003"), staff="S012")
@@ -292,8 +344,18 @@ def test_forwarded_case__sent_up_answered_then_concluded_within_the_committed_li
     assert "浙江省林业局" in r.stderr and due in r.stderr
     refused(office.run("conclude", case_id, "--result", "approved", today="2026-11-24T09:00"), "尚未答复")
     refused(office.run("forward", case_id, today="2026-11-24T09:00"), "尚待答复")
-    ok(office.run("answer", case_id, "--result", "approved", "--note", "浙林地许准〔2026〕12号",
-                  today="2026-12-10T09:00", staff="S012"))
+    ok(
+        office.run(
+            "answer",
+            case_id,
+            "--result",
+            "approved",
+            "--note",
+            "浙林地许准〔2026〕12号",
+            today="2026-12-10T09:00",
+            staff="S012",
+        )
+    )
     refused(office.run("conclude", case_id, "--result", "denied", today="2026-12-10T10:00"), "须与之一致")
     ok(office.run("conclude", case_id, "--result", "approved", today="2026-12-10T10:00", staff="S012"))
     case = shown(office, case_id, today="2026-12-11T09:00")
@@ -312,6 +374,7 @@ def test_forwarded_case__past_the_committed_limit_is_overdue_while_waiting(offic
 
 
 # -- who holds what -------------------------------------------------------------------------------------
+
 
 def test_holders__every_open_case_with_holder_transit_and_open_parts(office):
     a = intake(office)

@@ -36,9 +36,23 @@ DAY = "2026-11-20"
 
 def inquiry(**extra) -> dict:
     """An inquiry event as `svc inquiry` writes it (before v/id/prev are added)."""
-    return {"ts": f"{DAY}T09:00:00+08:00", "by": "S001", "type": "inquiry", "channel": "visit", "person": "王先生",
-            "unit": "", "address": "", "phone": "", "matter": "咨询", "outcome": "answered", "handler": "",
-            "authority": "", "contact": "", "first_contact": "S001", **extra}
+    return {
+        "ts": f"{DAY}T09:00:00+08:00",
+        "by": "S001",
+        "type": "inquiry",
+        "channel": "visit",
+        "person": "王先生",
+        "unit": "",
+        "address": "",
+        "phone": "",
+        "matter": "咨询",
+        "outcome": "answered",
+        "handler": "",
+        "authority": "",
+        "contact": "",
+        "first_contact": "S001",
+        **extra,
+    }
 
 
 def largest_sample_file() -> Path:
@@ -49,7 +63,7 @@ def largest_sample_file() -> Path:
 def edited(line: bytes) -> bytes:
     """The same record with one character of its event id changed: still valid JSON."""
     at = line.index(b'"id":"') + 6
-    return line[:at] + (b"0" if line[at:at + 1] != b"0" else b"1") + line[at + 1:]
+    return line[:at] + (b"0" if line[at : at + 1] != b"0" else b"1") + line[at + 1 :]
 
 
 def mode(path: Path) -> int:
@@ -113,8 +127,10 @@ def _crash_writer(home: Path, seed: int, day: str, report: int, announce: int, a
         n = 0
         while True:
             big = (aim and n == 0) or rnd.random() < 0.1
-            batch = [inquiry(writer=seed, n=n + i, matter="咨询" + ("长" * rnd.randrange(20_000, 60_000) if big else "短"))
-                     for i in range(rnd.choice((1, 1, 2, 3)))]
+            batch = [
+                inquiry(writer=seed, n=n + i, matter="咨询" + ("长" * rnd.randrange(20_000, 60_000) if big else "短"))
+                for i in range(rnd.choice((1, 1, 2, 3)))
+            ]
             done = log.append(batch, day, CLONE)
             os.write(report, "".join(e["id"] + "\n" for e in done).encode())
             n += len(batch)
@@ -156,7 +172,7 @@ class Follow:
 
     def look(self):
         data = self.path.read_bytes() if self.path.exists() else b""
-        seg, first = data[self.offset:], self.lines + 1
+        seg, first = data[self.offset :], self.lines + 1
         lines, problems = read_file(seg, self.shown, self.prev, first)
         if lines:  # the chain's tip: the last line that parsed as a record
             self.prev = line_hash(seg.split(b"\n")[lines[-1].line - first])
@@ -246,11 +262,13 @@ def test_sigkill_at_random_moments_loses_nothing_acknowledged(office: Office):
         log.append([inquiry(after="repair")], day, CLONE)
     assert log.read()[1] == []
     size = sum(p.stat().st_size for p in log.files()) / 1e6
-    print(f"\n{kill} kills, {tears} torn writes, {len(acknowledged)} acknowledged events, "
-          f"{len(expected)} fragments quarantined, {size:.0f} MB, {time.monotonic() - started:.1f} s")
+    print(
+        f"\n{kill} kills, {tears} torn writes, {len(acknowledged)} acknowledged events, "
+        f"{len(expected)} fragments quarantined, {size:.0f} MB, {time.monotonic() - started:.1f} s"
+    )
 
 
-@pytest.mark.parametrize("second", [b"\n", b"\n{\"v\":1,\"i", b"\n\n", b"\n{\"v\":1,\n{\"v"])
+@pytest.mark.parametrize("second", [b"\n", b'\n{"v":1,"i', b"\n\n", b'\n{"v":1,\n{"v'])
 def test_two_crashes_in_a_row_never_read_as_tampering(office: Office, second: bytes):
     """Found by the SIGKILL test: a torn line, then the next append torn as well (after it wrote the
     newline that ends the first fragment). The append after that must chain to the last record, not
@@ -273,8 +291,10 @@ def test_case_numbers_never_come_round_twice_after_repair(office: Office):
     intake = ("intake", "ZG-001", "--applicant", "张三", "--phone", "13812345678", "--material", "M01", "-q")
     assert office.run(*intake).stdout.strip() == "TX-T01-261120-001"
     (path,) = office.records()
-    path.write_bytes(path.read_bytes() + b'{"v":1,"id":"ab","ts":"2026-11-20T09:00:00+08:00","by":"S001",'
-                     b'"type":"intake","case":"TX-T01-261120-002","serv')  # a crash in the second intake
+    path.write_bytes(
+        path.read_bytes() + b'{"v":1,"id":"ab","ts":"2026-11-20T09:00:00+08:00","by":"S001",'
+        b'"type":"intake","case":"TX-T01-261120-002","serv'
+    )  # a crash in the second intake
     third = office.run(*intake).stdout.strip()
     assert office.run("repair").exit_code == 0
     fourth = office.run(*intake).stdout.strip()
@@ -322,7 +342,7 @@ def test_cut_at_every_byte_offset_is_detected_and_keeps_what_came_before(office:
             assert [ln.event for ln in got[:whole]] == [ln.event for ln in full_lines[:whole]]
             rows = data.split(b"\n")
             if cut + 1 in ends:  # only the newline was cut: the writer completes that line and chains on
-                assert [ln.event for ln in got[:-1]] == [ln.event for ln in full_lines[:whole + 1]]
+                assert [ln.event for ln in got[:-1]] == [ln.event for ln in full_lines[: whole + 1]]
                 expected = line_hash(rows[whole])
             else:
                 expected = line_hash(rows[whole - 1]) if whole else ""
@@ -599,8 +619,9 @@ def test_repair_files_private_under_any_umask(office: Office, umask: int):
 def test_cli_intake_creates_private_files_under_any_umask(office: Office, umask: int):
     old = os.umask(umask)
     try:
-        result = office.run("intake", "ZG-001", "--applicant", "张三", "--phone", "13812345678",
-                            "--material", "M01", "-q")
+        result = office.run(
+            "intake", "ZG-001", "--applicant", "张三", "--phone", "13812345678", "--material", "M01", "-q"
+        )
     finally:
         os.umask(old)
     assert result.exit_code == 0

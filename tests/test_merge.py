@@ -24,8 +24,19 @@ from svccli.store.log import RecordLog
 
 CASES = 500
 BY_CLI = 25
-GIT = ["git", "-c", "user.name=窗口测试", "-c", "user.email=window@example.gov.cn", "-c", "init.defaultBranch=main",
-       "-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null"]
+GIT = [
+    "git",
+    "-c",
+    "user.name=窗口测试",
+    "-c",
+    "user.email=window@example.gov.cn",
+    "-c",
+    "init.defaultBranch=main",
+    "-c",
+    "commit.gpgsign=false",
+    "-c",
+    "core.hooksPath=/dev/null",
+]
 # working days from 2026-10-19 to 2026-11-19: the older cases are overdue on 2026-11-20, the newer are not
 DAYS = [d for d in (dt.date(2026, 10, 19) + dt.timedelta(n) for n in range(32)) if d.weekday() < 5]
 COMPLETE = ("--material", "M01", "--material", "M02", "--material", "M05:2", "--material", "M06")
@@ -55,8 +66,18 @@ def record_offline(office: Office, clone: str, seed: int) -> list[str]:
     made = []
     for n in range(BY_CLI):
         day = DAYS[(seed + n) % len(DAYS)]
-        result = office.run("intake", "ZG-001", "--applicant", f"申请单位{clone}{n}", "--phone", "0573-88001234",
-                            *COMPLETE, "-q", today=f"{day}T09:{n % 60:02d}", env=env)
+        result = office.run(
+            "intake",
+            "ZG-001",
+            "--applicant",
+            f"申请单位{clone}{n}",
+            "--phone",
+            "0573-88001234",
+            *COMPLETE,
+            "-q",
+            today=f"{day}T09:{n % 60:02d}",
+            env=env,
+        )
         assert result.exit_code == 0, result.stderr
         made.append(result.stdout.strip())
 
@@ -111,10 +132,28 @@ def test_two_clones_record_offline_and_merge(origin: Path, tmp_path: Path):
     made_a = record_offline(a, "A01", 0)
     made_b = record_offline(b, "B02", 7)
     # the same event, byte for byte, in both clones (say, copied from one to the other by hand)
-    line = RecordLog(a_path).append([{"ts": "2026-11-19T10:00:00+08:00", "by": "S001", "type": "inquiry",
-                                      "channel": "phone", "person": "李四", "unit": "", "address": "", "phone": "",
-                                      "matter": "咨询办理时限", "outcome": "answered", "handler": "", "authority": "",
-                                      "contact": "", "first_contact": "S001"}], "2026-11-19", "A09")[0]
+    line = RecordLog(a_path).append(
+        [
+            {
+                "ts": "2026-11-19T10:00:00+08:00",
+                "by": "S001",
+                "type": "inquiry",
+                "channel": "phone",
+                "person": "李四",
+                "unit": "",
+                "address": "",
+                "phone": "",
+                "matter": "咨询办理时限",
+                "outcome": "answered",
+                "handler": "",
+                "authority": "",
+                "contact": "",
+                "first_contact": "S001",
+            }
+        ],
+        "2026-11-19",
+        "A09",
+    )[0]
     twin = b_path / "records/B09/2026-11/2026-11-19.jsonl"
     twin.parent.mkdir(parents=True)
     twin.write_bytes((a_path / "records/A09/2026-11/2026-11-19.jsonl").read_bytes())

@@ -68,23 +68,45 @@ def test_every_office_choice_has_a_test_here():
     assert set(RULE_FLAGS) == {"review_and_check"}
 
 
-@pytest.mark.parametrize("choice, expected", [
-    ("next_day", "2026年12月3日"),  # default (000): counting starts the day after the supplement
-    ("same_day", "2026年12月2日"),  # 003 “从补齐材料之日起”: the supplement day itself counts, one working day earlier
-])
+@pytest.mark.parametrize(
+    "choice, expected",
+    [
+        ("next_day", "2026年12月3日"),  # default (000): counting starts the day after the supplement
+        (
+            "same_day",
+            "2026年12月2日",
+        ),  # 003 “从补齐材料之日起”: the supplement day itself counts, one working day earlier
+    ],
+)
 def test_clock_start_after_supplement(office_with, choice, expected):
     """ZG-001 (7 working days) taken in Fri 2026-11-20 without M02, completed Tue 11-24."""
     office = office_with(clock_start_after_supplement=choice)
-    case_id = ok(office.run("intake", "ZG-001", *APPLICANT, "--material", "M01", "--material", "M05:2",
-                            "--material", "M06", "-q", today="2026-11-20T09:00")).stdout.strip()
+    case_id = ok(
+        office.run(
+            "intake",
+            "ZG-001",
+            *APPLICANT,
+            "--material",
+            "M01",
+            "--material",
+            "M05:2",
+            "--material",
+            "M06",
+            "-q",
+            today="2026-11-20T09:00",
+        )
+    ).stdout.strip()
     r = ok(office.run("supplement", case_id, "--material", "M02", today="2026-11-24T09:00"))
     assert promised(r.stdout) == expected
 
 
-@pytest.mark.parametrize("choice, expected, unit", [
-    ("working_days", "2026年12月1日", "7 个工作日"),  # default: Administrative Licensing Law art. 82
-    ("calendar_days", "2026年11月27日", "7 个自然日"),
-])
+@pytest.mark.parametrize(
+    "choice, expected, unit",
+    [
+        ("working_days", "2026年12月1日", "7 个工作日"),  # default: Administrative Licensing Law art. 82
+        ("calendar_days", "2026年11月27日", "7 个自然日"),
+    ],
+)
 def test_limit_unit(office_with, choice, expected, unit):
     """ZG-001 (committed 7) accepted Fri 2026-11-20: weekends count only in calendar days."""
     office = office_with(limit_unit=choice)
@@ -93,26 +115,36 @@ def test_limit_unit(office_with, choice, expected, unit):
     assert f"承诺 {unit}" in r.stdout
 
 
-@pytest.mark.parametrize("choice, licensing_item, other_item", [
-    ("licensing", True, False),  # default (000 第五篇): in writing for licensing items
-    ("always", True, True),  # 000 第二篇
-    ("on_request", False, False),  # 000 一次性告知: only when the applicant asks
-])
+@pytest.mark.parametrize(
+    "choice, licensing_item, other_item",
+    [
+        ("licensing", True, False),  # default (000 第五篇): in writing for licensing items
+        ("always", True, True),  # 000 第二篇
+        ("on_request", False, False),  # 000 一次性告知: only when the applicant asks
+    ],
+)
 def test_written_notice(office_with, choice, licensing_item, other_item):
     """The recorded one-time notice says whether it was given in writing: ZG-001 is a licensing item,
     BD-002 (不动产首次登记) is not."""
     office = office_with(written_notice=choice)
-    zg = ok(office.run("intake", "ZG-001", *APPLICANT, "--material", "M01", "-q", today="2026-11-20T09:00")).stdout.strip()
-    bd = ok(office.run("intake", "BD-002", *APPLICANT, "--material", "M01", "-q", today="2026-11-20T09:00")).stdout.strip()
+    zg = ok(
+        office.run("intake", "ZG-001", *APPLICANT, "--material", "M01", "-q", today="2026-11-20T09:00")
+    ).stdout.strip()
+    bd = ok(
+        office.run("intake", "BD-002", *APPLICANT, "--material", "M01", "-q", today="2026-11-20T09:00")
+    ).stdout.strip()
     assert HOME.catalog.items["ZG-001"].licensing and not HOME.catalog.items["BD-002"].licensing
     written = {e["case"]: e["written"] for e in events(office, "notice")}
     assert written == {zg: licensing_item, bd: other_item}
 
 
-@pytest.mark.parametrize("choice, late", [
-    ("before_due", True),  # default (000 第二篇): tell the applicant 3 days before the due date
-    ("within_limit", False),  # 000 第四篇: any time within the limit, by letter or phone
-])
+@pytest.mark.parametrize(
+    "choice, late",
+    [
+        ("before_due", True),  # default (000 第二篇): tell the applicant 3 days before the due date
+        ("within_limit", False),  # 000 第四篇: any time within the limit, by letter or phone
+    ],
+)
 def test_extension_notice(office_with, choice, late):
     """ZG-001 accepted 2026-11-20 is due Tue 12-01; the extension is told Mon 11-30 (1 working day left)."""
     office = office_with(extension_notice=choice)
@@ -122,11 +154,14 @@ def test_extension_notice(office_with, choice, late):
     assert [e["late"] for e in events(office, "extend")] == [late]
 
 
-@pytest.mark.parametrize("choice, committed, joint", [
-    ("committed", "deemed", "overdue"),  # default (002 一.7): committed items only
-    ("all", "deemed", "deemed"),  # 002 十.6: every kind
-    ("off", "overdue", "overdue"),
-])
+@pytest.mark.parametrize(
+    "choice, committed, joint",
+    [
+        ("committed", "deemed", "overdue"),  # default (002 一.7): committed items only
+        ("all", "deemed", "deemed"),  # 002 十.6: every kind
+        ("off", "overdue", "overdue"),
+    ],
+)
 def test_deemed_approval(office_with, choice, committed, joint):
     """A committed item (ZG-001, 7 days) and a joint item (SC-004, 7 days), both accepted 2026-11-20,
     due 12-01 and undecided on 12-03: the daily check lists them as deemed approved or overdue."""
@@ -140,11 +175,14 @@ def test_deemed_approval(office_with, choice, committed, joint):
     assert kinds == {"ZG-001": committed, "SC-004": joint}
 
 
-@pytest.mark.parametrize("setting, concluded", [
-    ("true", False),  # the sample office and the default: 一审一核, review and check by two people first
-    ("false", True),  # an office that does not keep it concludes in one step
-    (None, False),  # the key left out: the default (true)
-])
+@pytest.mark.parametrize(
+    "setting, concluded",
+    [
+        ("true", False),  # the sample office and the default: 一审一核, review and check by two people first
+        ("false", True),  # an office that does not keep it concludes in one step
+        (None, False),  # the key left out: the default (true)
+    ],
+)
 def test_review_and_check(office_with, setting, concluded):
     """DOMAIN.md 一审一核 (no seed defines it; our reading: two different people): `svc conclude` on a
     committed item accepted 2026-11-20, with no review or check recorded."""

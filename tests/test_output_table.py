@@ -56,10 +56,12 @@ def test_table_matches_tabulate(case):
 def test_masked_phone_and_chinese():
     body = [["张*", "138****5678", "市场监管局"], ["欧阳*", "", "人社局"]]
     headers = ["申请人", "电话", "部门"]
-    expected = ("申请人    电话         部门\n"
-                "--------  -----------  ----------\n"
-                "张*       138****5678  市场监管局\n"
-                "欧阳*                  人社局")
+    expected = (
+        "申请人    电话         部门\n"
+        "--------  -----------  ----------\n"
+        "张*       138****5678  市场监管局\n"
+        "欧阳*                  人社局"
+    )
     assert table(body, headers) == expected == oracle(body, headers)
 
 
@@ -88,9 +90,22 @@ def test_importing_output_does_not_import_tabulate():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.dictionaries(st.text(max_size=8), st.one_of(st.text(), st.integers(-2**63, 2**63 - 1), st.booleans(),
-                                                              st.none(), st.lists(st.text(max_size=3), max_size=2)),
-                                max_size=5), max_size=4))
+@given(
+    st.lists(
+        st.dictionaries(
+            st.text(max_size=8),
+            st.one_of(
+                st.text(),
+                st.integers(-(2**63), 2**63 - 1),
+                st.booleans(),
+                st.none(),
+                st.lists(st.text(max_size=3), max_size=2),
+            ),
+            max_size=5,
+        ),
+        max_size=4,
+    )
+)
 def test_json_listing_is_what_json_dumps_writes(rows):
     """The fast JSON writer (orjson) gives the bytes the documented json.dumps(..., indent=2) gives."""
     import json

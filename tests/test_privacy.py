@@ -31,11 +31,36 @@ def warm(tmp_path_factory) -> Path:
     for name in ("catalog", "templates", "records"):
         shutil.copytree(REPO / name, home / name)
     office = Office(home)
-    added = office.run("intake", "ZG-001", "--applicant", "赵六", "--phone", PHONE, "--id-number", ID_NUMBER,
-                       "--material", "M01", "-q", today="2026-11-02T10:00")
+    added = office.run(
+        "intake",
+        "ZG-001",
+        "--applicant",
+        "赵六",
+        "--phone",
+        PHONE,
+        "--id-number",
+        ID_NUMBER,
+        "--material",
+        "M01",
+        "-q",
+        today="2026-11-02T10:00",
+    )
     assert added.exit_code == 0, added.stderr
-    assert office.run("inquiry", "--person", "钱七", "--phone", "15800001111", "--matter", "咨询",
-                      "--outcome", "answered", today="2026-11-03T10:00").exit_code == 0
+    assert (
+        office.run(
+            "inquiry",
+            "--person",
+            "钱七",
+            "--phone",
+            "15800001111",
+            "--matter",
+            "咨询",
+            "--outcome",
+            "answered",
+            today="2026-11-03T10:00",
+        ).exit_code
+        == 0
+    )
     return home
 
 
@@ -67,8 +92,11 @@ def test_the_records_hold_numbers_to_hide(sample: Office):
 
 
 @pytest.mark.parametrize("fmt", FORMATS, ids=lambda f: "-".join(f))
-@pytest.mark.parametrize("listing", [("cases",), ("cases", "--status", "open"), ("overdue", "--warn", "5"),
-                                     ("inquiries",)], ids=lambda c: "-".join(c))
+@pytest.mark.parametrize(
+    "listing",
+    [("cases",), ("cases", "--status", "open"), ("overdue", "--warn", "5"), ("inquiries",)],
+    ids=lambda c: "-".join(c),
+)
 def test_no_listing_shows_a_full_number(sample: Office, listing, fmt):
     result = sample.run(*listing, "--format", *fmt)
     assert result.exit_code in (0, 3), result.stderr
@@ -105,10 +133,14 @@ def test_reveal_without_reason_is_refused_and_records_nothing(sample: Office):
 
 
 def test_reveal_with_reason_is_listed_by_audit(sample: Office):
-    case = next(row["id"] for row in json.loads(sample.run("cases", "--format", "json").stdout)
-                if row["applicant"].startswith("赵"))
-    shown = sample.run("show", case, "--reveal", "--reason", "申请人来电核实身份", staff="S003",
-                       today="2026-11-20T10:15")
+    case = next(
+        row["id"]
+        for row in json.loads(sample.run("cases", "--format", "json").stdout)
+        if row["applicant"].startswith("赵")
+    )
+    shown = sample.run(
+        "show", case, "--reveal", "--reason", "申请人来电核实身份", staff="S003", today="2026-11-20T10:15"
+    )
     assert shown.exit_code == 0 and PHONE in shown.stdout and ID_NUMBER in shown.stdout
     listed = sample.run("inquiries", "--reveal", "--reason", "回访", staff="S001", today="2026-11-21T08:05")
     assert listed.exit_code == 0 and "15800001111" in listed.stdout
@@ -137,8 +169,9 @@ def test_reveal_with_reason_is_listed_by_audit(sample: Office):
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_defused(sample: Office):
-    result = sample.run("intake", "ZG-001", "--applicant", "=HYPERLINK(\"http://x\")", "--phone", "13700001111",
-                        "--material", "M01", "-q")
+    result = sample.run(
+        "intake", "ZG-001", "--applicant", '=HYPERLINK("http://x")', "--phone", "13700001111", "--material", "M01", "-q"
+    )
     assert result.exit_code == 0, result.stderr
     csv = sample.run("cases", "--format", "csv").stdout_bytes.decode("utf-8-sig")
     assert "'=HYPERLINK" in csv and ",=HYPERLINK" not in csv
@@ -150,8 +183,11 @@ def test_benchmark_office_listings_show_no_unmasked_number(tmp_path):
     import sys
 
     home = tmp_path / "bench"
-    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--cases", "150", "--seed", "3",
-                    "--out", str(home)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(REPO / "bench" / "generate.py"), "--cases", "150", "--seed", "3", "--out", str(home)],
+        check=True,
+        capture_output=True,
+    )
     office = Office(home)
     seen = []
     for args in (("cases",), ("overdue", "--warn", "5"), ("holders",), ("inquiries",)):

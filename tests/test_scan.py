@@ -46,8 +46,11 @@ def _scanned_open(home):
 def generated(tmp_path_factory):
     """A small generated year (bench/generate.py): every kind of event, a few hundred cases."""
     out = tmp_path_factory.mktemp("gen") / "office"
-    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--cases", "400", "--seed", "5",
-                    "--out", str(out)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(REPO / "bench" / "generate.py"), "--cases", "400", "--seed", "5", "--out", str(out)],
+        check=True,
+        capture_output=True,
+    )
     return out
 
 
@@ -102,8 +105,24 @@ def test_a_torn_last_line_is_warned_of_and_the_rest_is_kept(sample: Office):
 
 def test_a_closing_record_closes_the_case_for_the_daily_check(office: Office):
     """However it reads to a careful fold, a case with a closing record is not checked again."""
-    r = office.run("intake", "ZG-001", "--applicant", "张三", "--phone", "13812345678", "--material", "M01",
-                   "--material", "M02", "--material", "M05:2", "--material", "M06", "-q", today="2026-11-02T09:00")
+    r = office.run(
+        "intake",
+        "ZG-001",
+        "--applicant",
+        "张三",
+        "--phone",
+        "13812345678",
+        "--material",
+        "M01",
+        "--material",
+        "M02",
+        "--material",
+        "M05:2",
+        "--material",
+        "M06",
+        "-q",
+        today="2026-11-02T09:00",
+    )
     case = r.stdout.strip()
     assert office.run("overdue", today="2026-12-31T08:00").exit_code == 3
     office.run("withdraw", case, "--reason", "申请人撤回", today="2026-11-03T09:00")
@@ -137,8 +156,24 @@ def test_no_case_is_listed_before_its_wake_dates_allow(which, sample: Office, ge
 
 def test_wake_is_tight_for_a_late_case(office: Office):
     """A committed case is examined from the day after its due date, not every day before it."""
-    r = office.run("intake", "ZG-001", "--applicant", "张三", "--phone", "13812345678", "--material", "M01",
-                   "--material", "M02", "--material", "M05:2", "--material", "M06", "-q", today="2026-11-02T09:00")
+    r = office.run(
+        "intake",
+        "ZG-001",
+        "--applicant",
+        "张三",
+        "--phone",
+        "13812345678",
+        "--material",
+        "M01",
+        "--material",
+        "M02",
+        "--material",
+        "M05:2",
+        "--material",
+        "M06",
+        "-q",
+        today="2026-11-02T09:00",
+    )
     home = load_home(office.path)
     case = _careful_open(office.path)[r.stdout.strip()]
     first, due_day = wake(case, home.catalog, home.calendar)
@@ -164,17 +199,48 @@ def test_worker_processes_give_the_same_scan(generated, monkeypatch):
 def test_an_event_filed_under_a_later_day_than_its_time_never_breaks_the_rebuild(office: Office):
     """A record whose time is older than its file's day (hand-made, or a clock put right) is folded
     as the careful reader would take the day's files: no crash, and cached equals fresh."""
-    r = office.run("intake", "ZG-001", "--applicant", "张三", "--phone", "13812345678", "--material", "M01",
-                   "--material", "M02", "--material", "M05:2", "--material", "M06", "-q", today="2026-11-20T09:00")
+    r = office.run(
+        "intake",
+        "ZG-001",
+        "--applicant",
+        "张三",
+        "--phone",
+        "13812345678",
+        "--material",
+        "M01",
+        "--material",
+        "M02",
+        "--material",
+        "M05:2",
+        "--material",
+        "M06",
+        "-q",
+        today="2026-11-20T09:00",
+    )
     case = r.stdout.strip()
-    RecordLog(office.path).append([{"ts": "2026-11-19T09:00:00+08:00", "by": "S001", "type": "suspend", "case": case,
-                                    "reason": "survey", "expected": "", "note": ""}], "2026-11-23", "T02")
+    RecordLog(office.path).append(
+        [
+            {
+                "ts": "2026-11-19T09:00:00+08:00",
+                "by": "S001",
+                "type": "suspend",
+                "case": case,
+                "reason": "survey",
+                "expected": "",
+                "note": "",
+            }
+        ],
+        "2026-11-23",
+        "T02",
+    )
     first = office.run("overdue", "--format", "json", today="2026-12-20T08:00")
     again = office.run("overdue", "--format", "json", today="2026-12-20T08:00")
     shutil.rmtree(office.path / ".svc")
     fresh = office.run("overdue", "--format", "json", today="2026-12-20T08:00")
-    assert first.exit_code in (0, 3) and (first.exit_code, first.stdout) == (again.exit_code, again.stdout) \
-        == (fresh.exit_code, fresh.stdout)
+    assert first.exit_code in (0, 3) and (first.exit_code, first.stdout) == (again.exit_code, again.stdout) == (
+        fresh.exit_code,
+        fresh.stdout,
+    )
 
 
 def test_the_state_selects_exactly_the_cases_that_may_be_listed(sample: Office):

@@ -89,8 +89,13 @@ def errors(name: str, data) -> list[str]:
 
 def test_schemas__are_valid_draft_07():
     names = sorted(p.name for p in SCHEMAS.glob("*.json"))
-    assert names == ["calendar.schema.json", "office.schema.json", "roster.schema.json", "scoring.schema.json",
-                     "service.schema.json"]
+    assert names == [
+        "calendar.schema.json",
+        "office.schema.json",
+        "roster.schema.json",
+        "scoring.schema.json",
+        "service.schema.json",
+    ]
     for name in names:
         s = schema(name)
         assert s["$schema"] == "http://json-schema.org/draft-07/schema#"
@@ -235,15 +240,24 @@ BROKEN = [
     ("office", "deemed_approval: off", "quick_limits: {ordinary: 0}", ("rules/quick_limits/ordinary", "minimum")),
     ("office", '"0573-88100000"', "057388100000", ("phones/consultation", "type")),
     ("office", "code: TX\n", "", ("", "required")),
-    ("service", "    statutory_limit: 15", "    commited_limit: 3\n    statutory_limit: 15", ("items/0", "additionalProperties")),
+    (
+        "service",
+        "    statutory_limit: 15",
+        "    commited_limit: 3\n    statutory_limit: 15",
+        ("items/0", "additionalProperties"),
+    ),
     ("service", "kind: committed", "kind: urgent", ("items/0/kind", "enum")),
     ("service", "form: original", "form: scan", ("items/0/materials/0/form", "enum")),
     ("service", "form: original}", "form: original, required: false}", ("items/0/materials/0", "required")),
     ("service", "kind: committed", "kind: joint", ("items/0", "required")),
     ("service", "kind: committed", "kind: forwarded", ("items/0", "required")),
     ("service", "committed_limit: 7", "committed_limit: 0", ("items/0/committed_limit", "minimum")),
-    ("service", "committed_limit: 7", "committed_limit: 7\n    joint: {lead: ZJ, parts: [{department: XF, limit: 3}]}",
-     ("items/0/joint/parts", "maxItems")),
+    (
+        "service",
+        "committed_limit: 7",
+        "committed_limit: 7\n    joint: {lead: ZJ, parts: [{department: XF, limit: 3}]}",
+        ("items/0/joint/parts", "maxItems"),
+    ),
     ("service", "code: ZJ-001", "code: ZJ 001", ("items/0/code", "pattern")),
     ("service", "code: ZJ-001", "code: 1", ("items/0/code", "type")),
     ("roster", "roles: [clerk]", "roles: [boss]", ("staff/0/roles/0", "enum")),
@@ -275,7 +289,9 @@ def test_snippet__rejected_by_the_loader_too(tmp_path):
 
     home = tmp_path
     (home / "catalog").mkdir()
-    (home / "catalog" / "office.yaml").write_text(OFFICE.replace("code: TX\n", "code: TX\nfax: 123\n"), encoding="utf-8")
+    (home / "catalog" / "office.yaml").write_text(
+        OFFICE.replace("code: TX\n", "code: TX\nfax: 123\n"), encoding="utf-8"
+    )
     (home / "catalog" / "roster.yaml").write_text(ROSTER.replace("roles: [clerk]", "roles: [boss]"), encoding="utf-8")
     problems: list = []
     load_office(home, problems)

@@ -25,16 +25,73 @@ MOBILE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
 RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 
 CONTRACT = {
-    "cases": ["case_id", "service", "service_name", "department", "department_name", "status", "status_name",
-              "is_open", "in_transit", "applicant", "phone", "id_number", "holder", "holder_name", "first_contact",
-              "first_contact_name", "first_handler", "first_handler_name", "opened", "held_since", "accepted",
-              "due", "provisional", "limit_unit", "concluded", "result", "notified", "delivered", "served",
-              "closed", "on_time", "days_late"],
-    "events": ["file", "line", "event_id", "ts", "day", "staff", "staff_name", "type", "type_name", "case_id",
-               "detail"],
-    "inquiries": ["inquiry_id", "ts", "day", "staff", "staff_name", "channel", "person", "unit", "address", "phone",
-                  "matter", "outcome", "handler", "handler_name", "authority", "contact", "first_contact",
-                  "first_contact_name"],
+    "cases": [
+        "case_id",
+        "service",
+        "service_name",
+        "department",
+        "department_name",
+        "status",
+        "status_name",
+        "is_open",
+        "in_transit",
+        "applicant",
+        "phone",
+        "id_number",
+        "holder",
+        "holder_name",
+        "first_contact",
+        "first_contact_name",
+        "first_handler",
+        "first_handler_name",
+        "opened",
+        "held_since",
+        "accepted",
+        "due",
+        "provisional",
+        "limit_unit",
+        "concluded",
+        "result",
+        "notified",
+        "delivered",
+        "served",
+        "closed",
+        "on_time",
+        "days_late",
+    ],
+    "events": [
+        "file",
+        "line",
+        "event_id",
+        "ts",
+        "day",
+        "staff",
+        "staff_name",
+        "type",
+        "type_name",
+        "case_id",
+        "detail",
+    ],
+    "inquiries": [
+        "inquiry_id",
+        "ts",
+        "day",
+        "staff",
+        "staff_name",
+        "channel",
+        "person",
+        "unit",
+        "address",
+        "phone",
+        "matter",
+        "outcome",
+        "handler",
+        "handler_name",
+        "authority",
+        "contact",
+        "first_contact",
+        "first_contact_name",
+    ],
     "record_files": ["path", "lines", "size", "head"],
 }
 
@@ -66,8 +123,12 @@ SELECT first_contact_name, outcome, count(*) AS inquiries
 FROM inquiries WHERE strftime('%Y-%m', day) = strftime('%Y-%m', today())
 GROUP BY first_contact, outcome ORDER BY first_contact, outcome"""
 QUESTIONS = [ON_TIME_BY_DEPARTMENT, HELD_LONGEST, OVERDUE_BY_HOLDER, PAUSES_BY_DEPARTMENT, INQUIRIES_BY_STAFF]
-WHOLE = ["SELECT * FROM cases ORDER BY case_id", "SELECT * FROM events ORDER BY file, line",
-         "SELECT * FROM inquiries ORDER BY ts", "SELECT * FROM record_files ORDER BY path"]
+WHOLE = [
+    "SELECT * FROM cases ORDER BY case_id",
+    "SELECT * FROM events ORDER BY file, line",
+    "SELECT * FROM inquiries ORDER BY ts",
+    "SELECT * FROM record_files ORDER BY path",
+]
 
 
 def sql(office, query, *args, today=TODAY, code=0):
@@ -103,6 +164,7 @@ def records(office) -> dict[Path, bytes]:
 
 # -- the contract ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("view", CONTRACT)
 def test_view_columns_are_the_contract(sample, view):
     assert [c["name"] for c in sql(sample, f"PRAGMA table_info({view})")] == CONTRACT[view]
@@ -118,13 +180,18 @@ def test_cases_are_those_svc_cases_lists(sample):
     assert {r["case_id"] for r in rows if r["is_open"]} == open_ids and 0 < len(open_ids) < len(every)
     for r in rows:
         c = every[r["case_id"]]
-        assert (r["status"], r["holder"], r["first_handler"], r["accepted"] or "") == \
-            (c["status"], c["holder"], c["first_handler"], c["accepted"])
+        assert (r["status"], r["holder"], r["first_handler"], r["accepted"] or "") == (
+            c["status"],
+            c["holder"],
+            c["first_handler"],
+            c["accepted"],
+        )
         assert (r["due"] or "") + ("（临时）" if r["provisional"] else "") == c["due"]
     count = sql(sample, "SELECT count(*) AS n, sum(is_open) AS open FROM cases")[0]
     assert (count["n"], count["open"]) == (len(every), len(open_ids))
     assert sql(sample, "SELECT count(*) AS n FROM events")[0]["n"] == sum(
-        len(p.read_bytes().splitlines()) for p in sample.records())
+        len(p.read_bytes().splitlines()) for p in sample.records()
+    )
 
 
 def test_on_time_and_days_late_are_those_of_show_and_overdue(sample):
@@ -132,8 +199,11 @@ def test_on_time_and_days_late_are_those_of_show_and_overdue(sample):
     served = 0
     for case_id, r in rows.items():
         shown = json.loads(sample.run("show", case_id, "--format", "json", today=TODAY).stdout)
-        assert r["served"] == (min(d for d in (shown["service_date"], shown["notified_date"]) if d)
-                               if shown["on_time"] is not None else None)
+        assert r["served"] == (
+            min(d for d in (shown["service_date"], shown["notified_date"]) if d)
+            if shown["on_time"] is not None
+            else None
+        )
         if shown["on_time"] is not None:
             served += 1
             assert (r["on_time"], r["days_late"]) == (int(shown["on_time"]), shown["days_late"])
@@ -144,11 +214,13 @@ def test_on_time_and_days_late_are_those_of_show_and_overdue(sample):
 
 def test_record_files_are_the_verified_heads(sample):
     heads = listing(sample, "verify", "--heads")
-    assert sql(sample, "SELECT path, lines, head FROM record_files ORDER BY path") == \
-        [{k: h[k] for k in ("path", "lines", "head")} for h in heads]
+    assert sql(sample, "SELECT path, lines, head FROM record_files ORDER BY path") == [
+        {k: h[k] for k in ("path", "lines", "head")} for h in heads
+    ]
 
 
 # -- personal data ----------------------------------------------------------------------------------
+
 
 def unmasked(text: str) -> list[str]:
     return MOBILE.findall(text) + RESIDENT_ID.findall(text)
@@ -162,8 +234,18 @@ def test_the_sample_records_hold_numbers_to_hide(sample):
 @pytest.mark.parametrize("fmt", ["table", "json", "csv"])
 @pytest.mark.parametrize("view", CONTRACT)
 def test_masked_by_default(sample, view, fmt):
-    sample.run("inquiry", "--person", "钱七", "--phone", "15800001111", "--matter", "回电 13912345678",
-               "--outcome", "answered", today=TODAY)
+    sample.run(
+        "inquiry",
+        "--person",
+        "钱七",
+        "--phone",
+        "15800001111",
+        "--matter",
+        "回电 13912345678",
+        "--outcome",
+        "answered",
+        today=TODAY,
+    )
     r = sample.run("sql", f"SELECT * FROM {view}", "--format", fmt, today=TODAY)
     assert r.exit_code == 0, r.stderr
     text = r.stdout_bytes.decode("utf-8-sig")
@@ -188,15 +270,30 @@ def test_reveal_shows_full_values_and_is_audited(sample):
 
 # -- read only ----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("query", [
-    "INSERT INTO cases (case_id) VALUES ('X')", "UPDATE cases SET status = 'delivered'", "DELETE FROM cases",
-    "DROP VIEW cases", "DROP TABLE report_case", "CREATE TABLE t(a)", "CREATE TEMP VIEW v AS SELECT 1",
-    "ATTACH DATABASE 'other.db' AS other", "PRAGMA query_only = 0", "PRAGMA writable_schema = 1",
-    "VACUUM INTO 'copy.db'", "REINDEX", "WITH x AS (SELECT 1) DELETE FROM report_case",
-    "SELECT * FROM report_case", "SELECT count(*) FROM report_event", "SELECT * FROM sqlite_master",
-    "WITH cases AS (SELECT * FROM report_case) SELECT phone FROM cases",
-    "SELECT phone FROM cases WHERE case_id IN (SELECT case_id FROM report_case)",
-])
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "INSERT INTO cases (case_id) VALUES ('X')",
+        "UPDATE cases SET status = 'delivered'",
+        "DELETE FROM cases",
+        "DROP VIEW cases",
+        "DROP TABLE report_case",
+        "CREATE TABLE t(a)",
+        "CREATE TEMP VIEW v AS SELECT 1",
+        "ATTACH DATABASE 'other.db' AS other",
+        "PRAGMA query_only = 0",
+        "PRAGMA writable_schema = 1",
+        "VACUUM INTO 'copy.db'",
+        "REINDEX",
+        "WITH x AS (SELECT 1) DELETE FROM report_case",
+        "SELECT * FROM report_case",
+        "SELECT count(*) FROM report_event",
+        "SELECT * FROM sqlite_master",
+        "WITH cases AS (SELECT * FROM report_case) SELECT phone FROM cases",
+        "SELECT phone FROM cases WHERE case_id IN (SELECT case_id FROM report_case)",
+    ],
+)
 def test_writes_and_reads_around_the_views_are_refused(sample, query, monkeypatch):
     monkeypatch.chdir(sample.path)
     before = records(sample), answers(sample)
@@ -207,8 +304,17 @@ def test_writes_and_reads_around_the_views_are_refused(sample, query, monkeypatc
     assert not (sample.path / "copy.db").exists() and not (sample.path / "other.db").exists()
 
 
-@pytest.mark.parametrize("query", ["SELEC * FROM cases", "SELECT nosuch FROM cases", "SELECT * FROM nosuch",
-                                   "SELECT 1; SELECT 2", "", "SELECT case_id FROM cases WHERE"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELEC * FROM cases",
+        "SELECT nosuch FROM cases",
+        "SELECT * FROM nosuch",
+        "SELECT 1; SELECT 2",
+        "",
+        "SELECT case_id FROM cases WHERE",
+    ],
+)
 def test_a_bad_query_is_a_usage_error(sample, query):
     r = sample.run("sql", query, today=TODAY)
     assert r.exit_code == 2 and "SQL 查询有误" in r.stderr, r.stderr
@@ -216,10 +322,12 @@ def test_a_bad_query_is_a_usage_error(sample, query):
 
 # -- derived state never changes an answer -----------------------------------------------------------------
 
+
 def test_after_an_intake_the_new_case_is_there_as_fresh(sample):
     assert_fresh(sample)
-    r = sample.run("intake", "ZG-001", "--applicant", "赵六", "--phone", "13912345678", "--material", "M01", "-q",
-                   today=TODAY)
+    r = sample.run(
+        "intake", "ZG-001", "--applicant", "赵六", "--phone", "13912345678", "--material", "M01", "-q", today=TODAY
+    )
     assert r.exit_code == 0, r.stderr
     new = r.stdout.strip()
     kept = assert_fresh(sample)
@@ -273,6 +381,7 @@ def test_a_torn_last_line_is_warned_of_and_a_bad_line_stops(sample):
 
 
 # -- the README's questions --------------------------------------------------------------------------------
+
 
 def normal(sql: str) -> str:
     """The statement without its comment lines and with single spaces."""
@@ -345,7 +454,10 @@ def test_pauses_and_extensions_by_department(sample):
 
 def test_inquiries_this_month_by_staff_and_outcome(sample):
     names = {v: k for k, v in OUTCOMES.items()}
-    expected = Counter((i["first_contact"], names[i["outcome"]]) for i in listing(sample, "inquiries")
-                       if i["date"].startswith("2026-11"))
+    expected = Counter(
+        (i["first_contact"], names[i["outcome"]])
+        for i in listing(sample, "inquiries")
+        if i["date"].startswith("2026-11")
+    )
     rows = sql(sample, INQUIRIES_BY_STAFF)
     assert expected and {(r["first_contact_name"], r["outcome"]): r["inquiries"] for r in rows} == dict(expected)

@@ -19,8 +19,10 @@ def intake(office, today, *materials, service="ZG-001"):
 
 
 def answers(office):
-    runs = [office.run("overdue", "--warn", "3", "--format", "json", today=TODAY),
-            office.run("cases", "--status", "open", "--format", "json", today=TODAY)]
+    runs = [
+        office.run("overdue", "--warn", "3", "--format", "json", today=TODAY),
+        office.run("cases", "--status", "open", "--format", "json", today=TODAY),
+    ]
     return [(r.exit_code, r.stdout) for r in runs]
 
 
@@ -116,11 +118,14 @@ def test_cache_when_stored_rows_are_damaged(busy):
     answers(busy)
     with db(busy) as conn:
         conn.execute("UPDATE open_case SET body = CAST('[1, 2' AS BLOB)")
-        conn.execute("UPDATE catalog_item SET body = CAST('{\"$c\": \"os.system\", \"v\": []}' AS BLOB)")
+        conn.execute('UPDATE catalog_item SET body = CAST(\'{"$c": "os.system", "v": []}\' AS BLOB)')
         conn.execute("UPDATE meta SET value = CAST('[' AS BLOB) WHERE key IN ('catalog', 'problems')")
-    runs = [busy.run("overdue", "--warn", "3", "--format", "json", today=TODAY),
-            busy.run("cases", "--status", "open", "--format", "json", today=TODAY),
-            busy.run("catalog", "show", "ZG-001"), busy.run("show", busy.ids[0])]
+    runs = [
+        busy.run("overdue", "--warn", "3", "--format", "json", today=TODAY),
+        busy.run("cases", "--status", "open", "--format", "json", today=TODAY),
+        busy.run("catalog", "show", "ZG-001"),
+        busy.run("show", busy.ids[0]),
+    ]
     assert [r.exit_code for r in runs[1:]] == [0, 0, 0] and not any("Traceback" in r.stderr for r in runs)
     assert "建设用地规划许可证核发" in runs[2].stdout
     assert [(r.exit_code, r.stdout) for r in runs[:2]] == fresh(busy)
@@ -145,10 +150,13 @@ def test_cache_after_catalog_and_calendar_edits(busy):
     after_item = assert_same(busy)
     assert after_item != before
     cal = busy.path / "catalog" / "calendar" / "2026.yaml"
-    cal.write_text(cal.read_text(encoding="utf-8").replace(
-        "  - {name: 国庆节, from: 2026-10-01, to: 2026-10-07}",
-        "  - {name: 国庆节, from: 2026-10-01, to: 2026-10-07}\n  - {name: 临时, from: 2026-12-14, to: 2026-12-18}"),
-        encoding="utf-8")
+    cal.write_text(
+        cal.read_text(encoding="utf-8").replace(
+            "  - {name: 国庆节, from: 2026-10-01, to: 2026-10-07}",
+            "  - {name: 国庆节, from: 2026-10-01, to: 2026-10-07}\n  - {name: 临时, from: 2026-12-14, to: 2026-12-18}",
+        ),
+        encoding="utf-8",
+    )
     assert assert_same(busy) != after_item
 
 
@@ -186,7 +194,9 @@ def test_a_memo_of_the_day_is_used_only_for_the_same_day_question_and_unchanged_
     drop_state(busy)
     fresh_run = busy.run("overdue", "--record", "--format", "json", today="2026-12-20T08:00", staff="S021")
     assert (again.exit_code, again.stdout) == (fresh_run.exit_code, fresh_run.stdout)
-    overdue_events = [ln for p in busy.records() for ln in p.read_text(encoding="utf-8").splitlines() if '"type":"overdue"' in ln]
+    overdue_events = [
+        ln for p in busy.records() for ln in p.read_text(encoding="utf-8").splitlines() if '"type":"overdue"' in ln
+    ]
     assert len(overdue_events) == len({(e.split('"case":"')[1][:17]) for e in overdue_events})  # once per case per day
 
 

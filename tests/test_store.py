@@ -89,8 +89,13 @@ def test_files_since_is_files_from_that_day_on(tmp_path: Path):
     """One case's commands list only the files from its intake day on (os.scandir, not glob), in
     files()'s order."""
     log = RecordLog(tmp_path)
-    for day, clone in (("2026-11-30", "T01"), ("2026-12-01", "T01"), ("2026-12-01", "K7Q"), ("2026-11-29", "K7Q"),
-                       ("2027-01-02", "A00")):
+    for day, clone in (
+        ("2026-11-30", "T01"),
+        ("2026-12-01", "T01"),
+        ("2026-12-01", "K7Q"),
+        ("2026-11-29", "K7Q"),
+        ("2027-01-02", "A00"),
+    ):
         log.append([event(n=1)], day, clone)
     (tmp_path / "records" / "T01" / "2026-12" / "notes.txt").write_text("x")
     for since in ("", "2026-11-30", "2026-12-01", "2026-12-02", "2027-01-02", "2028-01-01"):
@@ -254,8 +259,12 @@ def _hold_lock_in_subprocess(home: Path) -> subprocess.Popen:
         "print('held', flush=True)\n"
         "sys.stdin.read()\n"
     )
-    proc = subprocess.Popen([sys.executable, "-c", code, str(home / ".svc" / "lock")],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(home / ".svc" / "lock")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout.readline().strip() == "held"
     return proc
 
@@ -300,8 +309,18 @@ def test_lock_timeout_with_a_second_descriptor(tmp_path: Path, monkeypatch):
 def test_lock_timeout_through_the_cli_exits_4(office):
     proc = _hold_lock_in_subprocess(office.path)
     try:
-        result = office.run("intake", "ZG-001", "--applicant", "张三", "--phone", "13812345678",
-                            "--material", "M01", "-q", env={"SVC_LOCK_TIMEOUT": "0.2"})
+        result = office.run(
+            "intake",
+            "ZG-001",
+            "--applicant",
+            "张三",
+            "--phone",
+            "13812345678",
+            "--material",
+            "M01",
+            "-q",
+            env={"SVC_LOCK_TIMEOUT": "0.2"},
+        )
     finally:
         _release(proc)
     assert result.exit_code == 4, result.stderr

@@ -48,8 +48,9 @@ def repair(app: App, dry_run: bool) -> None:
     done = repair_log(home.log, app.now.isoformat(), _who(app), dry_run=dry_run)
     verb = "将移入" if dry_run else "已移入"
     for m in done.moved:
-        click.echo(f"{m.path}:{m.line}: {verb}隔离文件 {Path(m.path).name}.quarantine（{m.reason}，{m.size} 字节）",
-                   err=True)
+        click.echo(
+            f"{m.path}:{m.line}: {verb}隔离文件 {Path(m.path).name}.quarantine（{m.reason}，{m.size} 字节）", err=True
+        )
     for path, line in done.completed:
         click.echo(f"{path}:{line}: {'将补上' if dry_run else '已补上'}行尾换行（完整的记录，仅缺换行）", err=True)
     if done.kept:
@@ -61,10 +62,15 @@ def repair(app: App, dry_run: bool) -> None:
 
 
 @click.command()
-@click.option("--heads", "show_heads", is_flag=True,
-              help="列出每个记录文件的路径、行数和末行哈希（供对外公布，日后核对）。")
-@click.option("--against", "posted", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="与此前公布的 `svc verify --heads --format json` 输出核对：公布时的末行仍须在原位、哈希不变。")
+@click.option(
+    "--heads", "show_heads", is_flag=True, help="列出每个记录文件的路径、行数和末行哈希（供对外公布，日后核对）。"
+)
+@click.option(
+    "--against",
+    "posted",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="与此前公布的 `svc verify --heads --format json` 输出核对：公布时的末行仍须在原位、哈希不变。",
+)
 @output_options
 @pass_app
 def verify(app: App, show_heads: bool, posted: Path | None, fmt: str, encoding: str) -> None:
@@ -80,8 +86,11 @@ def verify(app: App, show_heads: bool, posted: Path | None, fmt: str, encoding: 
     if problems:
         raise SvcError(f"发现 {len(problems)} 个问题", DATA)
     if not show_heads:
-        click.echo(f"已核验 {len(rows)} 个记录文件、{sum(r['lines'] for r in rows)} 行：哈希链完整"
-                   + ("，与公布的末行哈希相符" if posted is not None else ""), err=True)
+        click.echo(
+            f"已核验 {len(rows)} 个记录文件、{sum(r['lines'] for r in rows)} 行：哈希链完整"
+            + ("，与公布的末行哈希相符" if posted is not None else ""),
+            err=True,
+        )
 
 
 def _posted(path: Path) -> list[dict]:
@@ -90,8 +99,12 @@ def _posted(path: Path) -> list[dict]:
         if not isinstance(rows, list):
             raise ValueError("应为 JSON 数组")
         for row in rows:
-            if not (isinstance(row, dict) and isinstance(row.get("path"), str) and isinstance(row.get("lines"), int)
-                    and isinstance(row.get("head"), str)):
+            if not (
+                isinstance(row, dict)
+                and isinstance(row.get("path"), str)
+                and isinstance(row.get("lines"), int)
+                and isinstance(row.get("head"), str)
+            ):
                 raise ValueError("每项应有 path、lines、head")
             if not row["path"].startswith("records/") or ".." in Path(row["path"]).parts:
                 raise ValueError(f"路径 {row['path'][:80]} 不在 records/ 下")
@@ -123,9 +136,18 @@ def reveals(app: App, since: dt.date | None, fmt: str, encoding: str) -> None:
         day = e["ts"][:10]
         if (since and day < since.isoformat()) or (cutoff and day > cutoff):
             continue
-        rows.append({"id": e["id"], "ts": e["ts"], "when": e["ts"][:16].replace("T", " "), "by": e["by"],
-                     "name": home.roster.name(e["by"]), "what": str(e.get("what", "")),
-                     "reason": str(e.get("reason", "")), "where": f"{ln.path}:{ln.line}"})
+        rows.append(
+            {
+                "id": e["id"],
+                "ts": e["ts"],
+                "when": e["ts"][:16].replace("T", " "),
+                "by": e["by"],
+                "name": home.roster.name(e["by"]),
+                "what": str(e.get("what", "")),
+                "reason": str(e.get("reason", "")),
+                "where": f"{ln.path}:{ln.line}",
+            }
+        )
     emit(rows, REVEAL_COLUMNS, fmt, encoding, empty="没有查看完整个人信息的记录")
 
 

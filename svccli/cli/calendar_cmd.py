@@ -70,17 +70,26 @@ def show(app: App, year: int, all_days: bool, fmt: str, encoding: str) -> None:
     """显示一年的节假日安排与工作日数。"""
     cal = app.checked_home().calendar
     if year not in cal.years:
-        raise DataError(f"没有 {year} 年的节假日日历文件 catalog/calendar/{year}.yaml"
-                        + ("（该年的日期按周末推算，标为临时）" if cal.first_year and year > cal.first_year else ""))
+        raise DataError(
+            f"没有 {year} 年的节假日日历文件 catalog/calendar/{year}.yaml"
+            + ("（该年的日期按周末推算，标为临时）" if cal.first_year and year > cal.first_year else "")
+        )
     rows, total = [], 0
     day = dt.date(year, 1, 1)
     while day.year == year:
         info = cal.info(day)
         total += info.working
         if all_days or info.kind in ("holiday", "adjusted"):
-            rows.append({"date": day.isoformat(), "weekday": f"周{WEEKDAYS[day.weekday()]}",
-                         "kind": info.kind, "kind_name": KIND_NAMES[info.kind], "working": info.working,
-                         "holiday": info.holiday})
+            rows.append(
+                {
+                    "date": day.isoformat(),
+                    "weekday": f"周{WEEKDAYS[day.weekday()]}",
+                    "kind": info.kind,
+                    "kind_name": KIND_NAMES[info.kind],
+                    "working": info.working,
+                    "holiday": info.holiday,
+                }
+            )
         day += dt.timedelta(days=1)
     if fmt == "table":
         notice = cal.years[year]
@@ -92,13 +101,26 @@ def show(app: App, year: int, all_days: bool, fmt: str, encoding: str) -> None:
 COMMANDS = [calendar]
 
 
-IMPACT_COLUMNS = [("case", "案件编号"), ("service", "事项"), ("holder_name", "持有人"), ("old_due", "原期限"),
-                  ("new_due", "新期限"), ("old_warning", "原预警日"), ("new_warning", "新预警日")]
+IMPACT_COLUMNS = [
+    ("case", "案件编号"),
+    ("service", "事项"),
+    ("holder_name", "持有人"),
+    ("old_due", "原期限"),
+    ("new_due", "新期限"),
+    ("old_warning", "原预警日"),
+    ("new_warning", "新预警日"),
+]
 
 
 @calendar.command()
-@click.option("--against", "rev", default="HEAD", show_default=True, metavar="GITREV",
-              help="与该 git 版本中的日历比较（默认：已提交的日历）。")
+@click.option(
+    "--against",
+    "rev",
+    default="HEAD",
+    show_default=True,
+    metavar="GITREV",
+    help="与该 git 版本中的日历比较（默认：已提交的日历）。",
+)
 @output_options
 @pass_app
 def impact(app: App, rev: str, fmt: str, encoding: str) -> None:
@@ -128,10 +150,18 @@ def impact(app: App, rev: str, fmt: str, encoding: str) -> None:
         old_w = warning_date(old, old_calendar, rules.warning_days)
         new_w = warning_date(new, home.calendar, rules.warning_days)
         if (old.due, old_w) != (new.due, new_w):
-            rows.append({"case": case.id, "service": item.code, "holder": case.holder,
-                         "holder_name": home.roster.name(case.holder), "old_due": old.due.isoformat(),
-                         "new_due": new.due.isoformat(), "old_warning": old_w.isoformat(),
-                         "new_warning": new_w.isoformat()})
+            rows.append(
+                {
+                    "case": case.id,
+                    "service": item.code,
+                    "holder": case.holder,
+                    "holder_name": home.roster.name(case.holder),
+                    "old_due": old.due.isoformat(),
+                    "new_due": new.due.isoformat(),
+                    "old_warning": old_w.isoformat(),
+                    "new_warning": new_w.isoformat(),
+                }
+            )
     emit(rows, IMPACT_COLUMNS, fmt, encoding)
     if rows:
         raise Found()

@@ -17,9 +17,18 @@ from svccli.errors import DataError, UsageError
 from svccli.render.output import emit, output_options
 from svccli.render.views import DOCUMENTS
 
-CASE_COLUMNS = [("id", "案件编号"), ("service", "事项"), ("applicant", "申请人"), ("phone", "电话"),
-                ("status_name", "状态"), ("holder_name", "当前持有人"), ("first_handler_name", "首办责任人"),
-                ("opened", "收件日期"), ("accepted", "受理日期"), ("due", "办结期限")]
+CASE_COLUMNS = [
+    ("id", "案件编号"),
+    ("service", "事项"),
+    ("applicant", "申请人"),
+    ("phone", "电话"),
+    ("status_name", "状态"),
+    ("holder_name", "当前持有人"),
+    ("first_handler_name", "首办责任人"),
+    ("opened", "收件日期"),
+    ("accepted", "受理日期"),
+    ("due", "办结期限"),
+]
 
 
 def note_reveal(app: App, reveal: bool, reason: str | None, what: str) -> None:
@@ -37,13 +46,20 @@ def case_row(app: App, case: Case, reveal: bool = False) -> dict:
     d = due(case, item, home.catalog.office.rules, home.calendar, app.today) if item else None
     phone = case.applicant.get("phone", "")
     return {
-        "id": case.id, "service": case.service, "service_name": item.name if item else "",
-        "applicant": case.applicant.get("name", ""), "phone": phone if reveal else mask_phone(phone),
-        "status": case.status, "status_name": case.status_name + ("（移交途中）" if case.in_transit else ""),
-        "first_contact": case.first_contact, "first_handler": case.first_handler, "holder": case.holder,
+        "id": case.id,
+        "service": case.service,
+        "service_name": item.name if item else "",
+        "applicant": case.applicant.get("name", ""),
+        "phone": phone if reveal else mask_phone(phone),
+        "status": case.status,
+        "status_name": case.status_name + ("（移交途中）" if case.in_transit else ""),
+        "first_contact": case.first_contact,
+        "first_handler": case.first_handler,
+        "holder": case.holder,
         "holder_name": home.roster.name(case.holder),
         "first_handler_name": home.roster.name(case.first_handler) if case.first_handler else "",
-        "opened": case.opened[:10], "accepted": case.accepted_on.isoformat() if case.accepted_on else "",
+        "opened": case.opened[:10],
+        "accepted": case.accepted_on.isoformat() if case.accepted_on else "",
         "due": (d.due.isoformat() + ("（临时）" if d.provisional else "")) if d else "",
     }
 
@@ -76,8 +92,14 @@ def list_cases(app: App, status, service, holder, since: dt.date | None, fmt: st
 @click.argument("case_id", metavar="CASE")
 @click.option("--reveal", is_flag=True, help="显示完整电话和证件号码（须 --reason，并留下查看记录）。")
 @click.option("--reason", type=TEXT, help="查看完整个人信息的理由。")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="输出格式：table（逐行文字）或 json。")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="输出格式：table（逐行文字）或 json。",
+)
 @pass_app
 def show(app: App, case_id: str, reveal: bool, reason: str | None, fmt: str) -> None:
     """案件全过程：谁在何时做了什么、材料、告知、状态、持有人、办结期限。"""
@@ -87,23 +109,41 @@ def show(app: App, case_id: str, reveal: bool, reason: str | None, fmt: str) -> 
     item = service_of(app, case)
     row = case_row(app, case, reveal)
     a = case.applicant
-    applicant = {"name": a.get("name", ""), "phone": row["phone"], "unit": a.get("unit", ""),
-                 "agent": a.get("agent", ""),
-                 "id_number": a.get("id_number", "") if reveal else mask_id(a.get("id_number", ""))}
-    timeline = [{"ts": s.ts, "by": s.by, "by_name": roster.name(s.by), "kind": s.kind, "text": s.text}
-                for s in case.steps]
+    applicant = {
+        "name": a.get("name", ""),
+        "phone": row["phone"],
+        "unit": a.get("unit", ""),
+        "agent": a.get("agent", ""),
+        "id_number": a.get("id_number", "") if reveal else mask_id(a.get("id_number", "")),
+    }
+    timeline = [
+        {"ts": s.ts, "by": s.by, "by_name": roster.name(s.by), "kind": s.kind, "text": s.text} for s in case.steps
+    ]
     d = due(case, item, app.home.catalog.office.rules, app.home.calendar, app.today)
     late = served_late(case, d, app.home.calendar) if d else None
-    dates = {"decision_date": case.concluded_on.isoformat() if case.concluded_on else "",
-             "service_date": case.delivered_on.isoformat() if case.delivered_on else "",
-             "notified_date": case.notified_on.isoformat() if case.notified_on else "",
-             "on_time": None if late is None else late == 0, "days_late": late or 0}
+    dates = {
+        "decision_date": case.concluded_on.isoformat() if case.concluded_on else "",
+        "service_date": case.delivered_on.isoformat() if case.delivered_on else "",
+        "notified_date": case.notified_on.isoformat() if case.notified_on else "",
+        "on_time": None if late is None else late == 0,
+        "days_late": late or 0,
+    }
     custody = [t for t in timeline if t["kind"] in CUSTODY]
     extra = _progress(app, case, item)
     if fmt == "json":
-        data = {**row, **dates, "applicant": applicant, "first_contact_name": roster.name(case.first_contact),
-                "received": case.received, "outstanding": case.outstanding, "owed": case.owed,
-                "breaches": list(case.breaches), "timeline": timeline, "custody": custody, **extra}
+        data = {
+            **row,
+            **dates,
+            "applicant": applicant,
+            "first_contact_name": roster.name(case.first_contact),
+            "received": case.received,
+            "outstanding": case.outstanding,
+            "owed": case.owed,
+            "breaches": list(case.breaches),
+            "timeline": timeline,
+            "custody": custody,
+            **extra,
+        }
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     lines = [
@@ -118,8 +158,10 @@ def show(app: App, case_id: str, reveal: bool, reason: str | None, fmt: str) -> 
         "收到材料：" + ("、".join(f"{c}×{n}" for c, n in case.received.items()) or "无"),
     ]
     if dates["decision_date"]:
-        lines.append(f"决定：{dates['decision_date']}　送达（办结）：{dates['service_date'] or '—'}"
-                     + ("" if late is None else ("　按时办结" if late == 0 else f"　超期 {late} 天办结")))
+        lines.append(
+            f"决定：{dates['decision_date']}　送达（办结）：{dates['service_date'] or '—'}"
+            + ("" if late is None else ("　按时办结" if late == 0 else f"　超期 {late} 天办结"))
+        )
     if case.owed:
         lines.append("容缺待补：" + "、".join(f"{c}（{v.get('by', '')} 前）" for c, v in case.owed.items()))
     if case.outstanding:
@@ -128,20 +170,31 @@ def show(app: App, case_id: str, reveal: bool, reason: str | None, fmt: str) -> 
         lines.append("违反一次性告知：" + "、".join(case.breaches))
     if extra["in_transit"]:
         t = extra["in_transit"]
-        lines.append(f"移交途中：{t['from_name']} → {t['to_name']}（{t['since'][:16].replace('T', ' ')} 移交，"
-                     f"应于 {t['receive_by']} 接收）")
+        lines.append(
+            f"移交途中：{t['from_name']} → {t['to_name']}（{t['since'][:16].replace('T', ' ')} 移交，"
+            f"应于 {t['receive_by']} 接收）"
+        )
     if extra["review"]:
         r = extra["review"]
-        lines.append(f"一审一核：审查 {r['reviewer_name']}（{r['reviewed']}）；"
-                     + (f"复核 {r['checker_name']}（{r['checked']}）" if r["checker"] else "待另一名工作人员复核"))
+        lines.append(
+            f"一审一核：审查 {r['reviewer_name']}（{r['reviewed']}）；"
+            + (f"复核 {r['checker_name']}（{r['checked']}）" if r["checker"] else "待另一名工作人员复核")
+        )
     for p in extra["parts"]:
-        lines.append(f"协办：{p['name']}　期限 {p['due']}　" + (
-            f"{p['done_on']} 完成" + (f"，超期 {p['days_late']} 日" if p["days_late"] else "") if p["done_on"]
-            else ("未完成，已超期" if p["late"] else "未完成")))
+        lines.append(
+            f"协办：{p['name']}　期限 {p['due']}　"
+            + (
+                f"{p['done_on']} 完成" + (f"，超期 {p['days_late']} 日" if p["days_late"] else "")
+                if p["done_on"]
+                else ("未完成，已超期" if p["late"] else "未完成")
+            )
+        )
     if extra["forward"]:
         f = extra["forward"]
-        lines.append(f"报送：{f['to']}（{f['on']}）　" + (f"{f['answered_on']} 答复：{f['result_name']}" if f["result"]
-                                                      else "待上级机关答复"))
+        lines.append(
+            f"报送：{f['to']}（{f['on']}）　"
+            + (f"{f['answered_on']} 答复：{f['result_name']}" if f["result"] else "待上级机关答复")
+        )
     if custody:
         lines.append("交接链：")
         lines += [f"  {t['ts'][:16].replace('T', ' ')}  {t['by_name']:<4}  {t['text']}" for t in custody]
@@ -160,30 +213,56 @@ def _progress(app: App, case: Case, item) -> dict:
     moving = case.in_transit
     transit = None
     if moving:
-        transit = {"kind": moving["type"], "from": moving["by"], "from_name": roster.name(moving["by"]),
-                   "to": moving["to"], "to_name": moving.get("to_name", ""), "receiver": moving.get("receiver", ""),
-                   "since": moving["ts"], "receive_by": receive_by(home.calendar, dt.date.fromisoformat(moving["ts"][:10])).isoformat()}
+        transit = {
+            "kind": moving["type"],
+            "from": moving["by"],
+            "from_name": roster.name(moving["by"]),
+            "to": moving["to"],
+            "to_name": moving.get("to_name", ""),
+            "receiver": moving.get("receiver", ""),
+            "since": moving["ts"],
+            "receive_by": receive_by(home.calendar, dt.date.fromisoformat(moving["ts"][:10])).isoformat(),
+        }
     review = None
     if case.reviews:
         r, a = case.reviews[-1], case.approval
-        review = {"reviewer": r["by"], "reviewer_name": roster.name(r["by"]), "reviewed": r["ts"][:10],
-                  "opinion": r.get("opinion", ""), "checker": a.get("by", ""),
-                  "checker_name": roster.name(a["by"]) if a else "", "checked": a.get("ts", "")[:10]}
+        review = {
+            "reviewer": r["by"],
+            "reviewer_name": roster.name(r["by"]),
+            "reviewed": r["ts"][:10],
+            "opinion": r.get("opinion", ""),
+            "checker": a.get("by", ""),
+            "checker_name": roster.name(a["by"]) if a else "",
+            "checked": a.get("ts", "")[:10],
+        }
     parts = []
     for dept, p in case.parts.items():
         d = part_due(case, dept, item, home.catalog.office.rules, home.calendar)
         done_on = p.get("done_on")
         late_days = home.calendar.workdays_between(d, done_on) if d and done_on and done_on > d else 0
-        parts.append({"department": dept, "name": p.get("name", dept), "limit": p["limit"],
-                      "due": d.isoformat() if d else "", "done_on": done_on.isoformat() if done_on else "",
-                      "days_late": late_days, "late": bool(d and not done_on and app.today > d),
-                      "opinion": p.get("opinion", "")})
+        parts.append(
+            {
+                "department": dept,
+                "name": p.get("name", dept),
+                "limit": p["limit"],
+                "due": d.isoformat() if d else "",
+                "done_on": done_on.isoformat() if done_on else "",
+                "days_late": late_days,
+                "late": bool(d and not done_on and app.today > d),
+                "opinion": p.get("opinion", ""),
+            }
+        )
     fwd = None
     if case.forward:
         f = case.forward
-        fwd = {"to": f["to"], "on": f["on"].isoformat(), "result": f.get("result", ""),
-               "result_name": RESULTS.get(f.get("result", ""), ""),
-               "answered_on": f["answered_on"].isoformat() if f.get("answered_on") else "", "note": f.get("note", "")}
+        fwd = {
+            "to": f["to"],
+            "on": f["on"].isoformat(),
+            "result": f.get("result", ""),
+            "result_name": RESULTS.get(f.get("result", ""), ""),
+            "answered_on": f["answered_on"].isoformat() if f.get("answered_on") else "",
+            "note": f.get("note", ""),
+        }
     return {"in_transit": transit, "review": review, "parts": parts, "forward": fwd}
 
 
@@ -196,10 +275,18 @@ def print_cmd(app: App, case_id: str, document: str, html) -> None:
     """重新打印案件的文书（一次性告知书、收件凭证、受理通知书、不予受理通知书、告知单、办结通知书、
     延期告知书、补办件通知书、退件通知书、项目收件交接单）。"""
     _, case = find_case(app, case_id)
-    needs = {"notice": bool(case.notices), "acceptance": bool(case.accepted_on),
-             "refusal": case.status == "refused", "referral": case.status == "referred",
-             "conclusion": bool(case.result), "receipt": True, "extension": bool(case.extensions),
-             "owed": bool(case.owed), "sendback": case.status == "returned", "handover": bool(case.handovers)}
+    needs = {
+        "notice": bool(case.notices),
+        "acceptance": bool(case.accepted_on),
+        "refusal": case.status == "refused",
+        "referral": case.status == "referred",
+        "conclusion": bool(case.result),
+        "receipt": True,
+        "extension": bool(case.extensions),
+        "owed": bool(case.owed),
+        "sendback": case.status == "returned",
+        "handover": bool(case.handovers),
+    }
     if not needs[document]:
         raise DataError(f"案件 {case.id} 没有{DOCUMENTS[document][0]}（状态：{case.status_name}）")
     print_document(app, case, document, html)

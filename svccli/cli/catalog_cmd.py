@@ -9,9 +9,16 @@ from svccli.errors import UsageError
 from svccli.render.guide import guide_text
 from svccli.render.output import emit, output_options
 
-COLUMNS = [("code", "事项代码"), ("name", "事项名称"), ("department", "部门"), ("kind", "类型"),
-           ("licensing", "行政许可"), ("statutory_limit", "法定时限"), ("committed_limit", "承诺时限"),
-           ("location", "办理地点")]
+COLUMNS = [
+    ("code", "事项代码"),
+    ("name", "事项名称"),
+    ("department", "部门"),
+    ("kind", "类型"),
+    ("licensing", "行政许可"),
+    ("statutory_limit", "法定时限"),
+    ("committed_limit", "承诺时限"),
+    ("location", "办理地点"),
+]
 
 
 @click.group()
@@ -21,8 +28,11 @@ def catalog() -> None:
 
 @catalog.command("list")
 @click.option("--department", "-d", metavar="DEPT", help="只列出该部门（代码或名称）的事项。")
-@click.option("--kind", type=click.Choice(["immediate", "committed", "joint", "forwarded", "reply", "special", "filing"]),
-              help="只列出该类型的事项。")
+@click.option(
+    "--kind",
+    type=click.Choice(["immediate", "committed", "joint", "forwarded", "reply", "special", "filing"]),
+    help="只列出该类型的事项。",
+)
 @output_options
 @pass_app
 def list_items(app: App, department: str | None, kind: str | None, fmt: str, encoding: str) -> None:
@@ -37,9 +47,18 @@ def list_items(app: App, department: str | None, kind: str | None, fmt: str, enc
             continue
         if kind and item.kind != kind:
             continue
-        rows.append({"code": item.code, "name": item.name, "department": dept.name, "kind": item.kind_name,
-                     "licensing": item.licensing, "statutory_limit": item.statutory_limit,
-                     "committed_limit": item.committed_limit, "location": item.location})
+        rows.append(
+            {
+                "code": item.code,
+                "name": item.name,
+                "department": dept.name,
+                "kind": item.kind_name,
+                "licensing": item.licensing,
+                "statutory_limit": item.statutory_limit,
+                "committed_limit": item.committed_limit,
+                "location": item.location,
+            }
+        )
     emit(rows, COLUMNS, fmt, encoding, empty="没有符合条件的事项")
 
 

@@ -109,12 +109,20 @@ class App:
 
         today, years = self.today, self.home.calendar.years
         if today.month >= 11 and today.year + 1 not in years:
-            yield Problem(f"catalog/calendar/{today.year + 1}.yaml", 0,
-                          f"缺少 {today.year + 1} 年节假日日历：跨入该年的期限暂按周末推算并标为“临时”，"
-                          "请在国务院办公厅通知发布后添加", warning=True)
+            yield Problem(
+                f"catalog/calendar/{today.year + 1}.yaml",
+                0,
+                f"缺少 {today.year + 1} 年节假日日历：跨入该年的期限暂按周末推算并标为“临时”，"
+                "请在国务院办公厅通知发布后添加",
+                warning=True,
+            )
         if today.year not in years and (not years or today.year > max(years)):
-            yield Problem(f"catalog/calendar/{today.year}.yaml", 0,
-                          f"缺少本年（{today.year}）节假日日历：期限按周末推算并标为“临时”", warning=True)
+            yield Problem(
+                f"catalog/calendar/{today.year}.yaml",
+                0,
+                f"缺少本年（{today.year}）节假日日历：期限按周末推算并标为“临时”",
+                warning=True,
+            )
 
     @property
     def tz(self) -> ZoneInfo:
@@ -156,8 +164,9 @@ class App:
             login = ""
         staff = roster.by_login(login) if login else None
         if staff is None:
-            raise UsageError("请用 --as STAFF_ID（或环境变量 SVC_STAFF）指明操作人员；名册中没有登录名为 "
-                             f"“{login}” 的人员")
+            raise UsageError(
+                f"请用 --as STAFF_ID（或环境变量 SVC_STAFF）指明操作人员；名册中没有登录名为 “{login}” 的人员"
+            )
         return staff.id
 
 

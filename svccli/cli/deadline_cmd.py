@@ -16,10 +16,19 @@ from svccli.core.privacy import mask_name, mask_phone
 from svccli.errors import DataError, Found, UsageError
 from svccli.render.output import emit, output_options
 
-OVERDUE_COLUMNS = [("kind_name", "类别"), ("case", "案件编号"), ("service", "事项"), ("department", "部门"),
-                   ("applicant", "申请人"), ("phone", "电话"), ("holder_name", "持有人"),
-                   ("first_handler_name", "首办责任人"), ("accepted", "受理日期"), ("date", "期限"),
-                   ("late_text", "逾期情况")]
+OVERDUE_COLUMNS = [
+    ("kind_name", "类别"),
+    ("case", "案件编号"),
+    ("service", "事项"),
+    ("department", "部门"),
+    ("applicant", "申请人"),
+    ("phone", "电话"),
+    ("holder_name", "持有人"),
+    ("first_handler_name", "首办责任人"),
+    ("accepted", "受理日期"),
+    ("date", "期限"),
+    ("late_text", "逾期情况"),
+]
 
 
 @click.command()
@@ -43,13 +52,18 @@ def overdue(app: App, warn_days, department, holder, record_it, fmt, encoding) -
     except CalendarError as e:
         raise DataError(str(e)) from None
     app.calendar_warnings()  # cron mails the missing next-year calendar; the exit code stays
-    entries = sorted((e for e in entries if (not holder or e.holder == holder)
-                      and (not department or e.department == department)), key=lambda e: e.order)
+    entries = sorted(
+        (e for e in entries if (not holder or e.holder == holder) and (not department or e.department == department)),
+        key=lambda e: e.order,
+    )
     emit([e.row for e in entries], OVERDUE_COLUMNS, fmt, encoding)
     late = [e for e in entries if e.row["kind"] in LATE]
     if record_it:
-        new = [{"type": "overdue", "case": e.row["case"], "due": e.row["due"], "days_late": e.row["days_late"]}
-               for e in late if e.row["due"] and e.row["kind"] in ("overdue", "deemed") and not e.recorded]
+        new = [
+            {"type": "overdue", "case": e.row["case"], "due": e.row["due"], "days_late": e.row["days_late"]}
+            for e in late
+            if e.row["due"] and e.row["kind"] in ("overdue", "deemed") and not e.recorded
+        ]
         if new:
             record(app, new)
     if late:
@@ -88,25 +102,39 @@ def _row(app: App, f) -> dict:
     roster, cat = app.home.roster, app.home.catalog
     a = f.case.applicant
     return {
-        "kind": f.kind, "kind_name": KINDS[f.kind], "case": f.case.id, "service": f.item.code,
-        "service_name": f.item.name, "department": cat.department_name(f.item.department),
-        "applicant": mask_name(a.get("name", "")), "phone": mask_phone(a.get("phone", "")),
-        "holder": f.case.holder, "holder_name": roster.name(f.case.holder),
-        "first_handler": f.case.first_handler, "first_handler_name": roster.name(f.case.first_handler),
+        "kind": f.kind,
+        "kind_name": KINDS[f.kind],
+        "case": f.case.id,
+        "service": f.item.code,
+        "service_name": f.item.name,
+        "department": cat.department_name(f.item.department),
+        "applicant": mask_name(a.get("name", "")),
+        "phone": mask_phone(a.get("phone", "")),
+        "holder": f.case.holder,
+        "holder_name": roster.name(f.case.holder),
+        "first_handler": f.case.first_handler,
+        "first_handler_name": roster.name(f.case.first_handler),
         "accepted": f.case.accepted_on.isoformat() if f.case.accepted_on else "",
-        "due": f.due.due.isoformat() if f.due else "", "date": f.date.isoformat() if f.date else "",
+        "due": f.due.due.isoformat() if f.due else "",
+        "date": f.date.isoformat() if f.date else "",
         "provisional": bool(f.due and f.due.provisional),
-        "days_late": f.days_late, "unit": f.due.unit if f.due else "working_days",
+        "days_late": f.days_late,
+        "unit": f.due.unit if f.due else "working_days",
         "late_text": (f"逾期 {f.days_late} 天" if f.days_late > 0 else f"还剩 {-f.days_late} 天")
-        + ("（临时）" if f.due and f.due.provisional else "") + (f"（{f.detail}）" if f.detail else ""),
+        + ("（临时）" if f.due and f.due.provisional else "")
+        + (f"（{f.detail}）" if f.detail else ""),
         "detail": f.detail,
     }
 
 
 @click.command()
 @click.argument("case_id", metavar="CASE")
-@click.option("--reason", required=True, type=click.Choice(list(PAUSE_REASONS)),
-              help="不计入办理时限的程序：听证、招标、拍卖、检验、检测、勘测、检疫、鉴定、专家评审。")
+@click.option(
+    "--reason",
+    required=True,
+    type=click.Choice(list(PAUSE_REASONS)),
+    help="不计入办理时限的程序：听证、招标、拍卖、检验、检测、勘测、检疫、鉴定、专家评审。",
+)
 @click.option("--expected", type=Text(80), help="告知申请人该程序所需时间（如“约 10 个工作日”）。")
 @click.option("--note", type=TEXT, help="备注。")
 @pass_app
@@ -116,8 +144,12 @@ def suspend(app: App, case_id: str, reason: str, expected: str | None, note: str
     require(case, ("accepted",), "暂停计时")
     d = _due(app, case)
     if app.today >= d.due:  # the due day is counted in full: a pause from it would move nothing
-        raise DataError(f"案件 {case.id} 的办结期限是 {d.due}，到期当日及以后不能再暂停计时；需要更多时间请办理延期（svc extend）")
-    record(app, [{"type": "suspend", "case": case.id, "reason": reason, "expected": expected or "", "note": note or ""}])
+        raise DataError(
+            f"案件 {case.id} 的办结期限是 {d.due}，到期当日及以后不能再暂停计时；需要更多时间请办理延期（svc extend）"
+        )
+    record(
+        app, [{"type": "suspend", "case": case.id, "reason": reason, "expected": expected or "", "note": note or ""}]
+    )
     click.echo(f"案件 {case.id} 已暂停计时（{PAUSE_REASONS[reason]}）；恢复时运行 svc resume {case.id}", err=True)
 
 
@@ -156,17 +188,34 @@ def extend(app: App, case_id: str, days: int, reason: str, basis, opinion, appro
     if total > rules.max_extension_days:
         approver = home.roster.staff.get(approved_by or "")
         if approver is None or not approver.has_role("director"):
-            raise DataError(f"延期合计 {total} 天超过上限 {rules.max_extension_days} 天，须用 --approved-by 指明批准的主任")
+            raise DataError(
+                f"延期合计 {total} 天超过上限 {rules.max_extension_days} 天，须用 --approved-by 指明批准的主任"
+            )
     if app.today > d.due:
         raise DataError(f"案件 {case.id} 已于 {d.due} 到期，不能再延期")
     left = days_between(home.calendar, app.today, d.due, "working_days")
     late = rules.extension_notice == "before_due" and left < rules.extension_notice_days
-    record(app, [{"type": "extend", "case": case.id, "days": days, "reason": reason, "basis": basis or "",
-                  "opinion": opinion or "", "approved_by": approved_by or "", "late": late,
-                  "old_due": d.due.isoformat()}])
+    record(
+        app,
+        [
+            {
+                "type": "extend",
+                "case": case.id,
+                "days": days,
+                "reason": reason,
+                "basis": basis or "",
+                "opinion": opinion or "",
+                "approved_by": approved_by or "",
+                "late": late,
+                "old_due": d.due.isoformat(),
+            }
+        ],
+    )
     if late:
-        click.echo(f"注意：距到期日仅 {left} 个工作日，少于规定的 {rules.extension_notice_days} 个工作日，已记为延期告知迟延",
-                   err=True)
+        click.echo(
+            f"注意：距到期日仅 {left} 个工作日，少于规定的 {rules.extension_notice_days} 个工作日，已记为延期告知迟延",
+            err=True,
+        )
     _, case = find_case(app, case.id)
     print_document(app, case, "extension", html)
 
@@ -198,11 +247,24 @@ WEEKDAYS = "一二三四五六日"
 
 @click.command("due")
 @click.argument("case_id", metavar="CASE")
-@click.option("--explain", is_flag=True, help="逐日列出从收件到期限（及今天）的每一天：计入、周末、节假日、调休、暂停、延期。")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
-              help="--explain 的输出格式。")
-@click.option("--encoding", type=click.Choice(["utf-8-sig", "gb18030"]), default="utf-8-sig", show_default=True,
-              help="--explain 以 CSV 输出时的编码。")
+@click.option(
+    "--explain", is_flag=True, help="逐日列出从收件到期限（及今天）的每一天：计入、周末、节假日、调休、暂停、延期。"
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="--explain 的输出格式。",
+)
+@click.option(
+    "--encoding",
+    type=click.Choice(["utf-8-sig", "gb18030"]),
+    default="utf-8-sig",
+    show_default=True,
+    help="--explain 以 CSV 输出时的编码。",
+)
 @html_option
 @pass_app
 def due_cmd(app: App, case_id: str, explain: bool, fmt: str, encoding: str, html) -> None:
@@ -212,15 +274,19 @@ def due_cmd(app: App, case_id: str, explain: bool, fmt: str, encoding: str, html
     case, item, d = _accepted_case_due(app, case_id)
     home = app.home
     unit = "个工作日" if d.unit == "working_days" else "个自然日"
-    lines = [f"案件 {case.id} 办结期限：{d.due}（周{WEEKDAYS[d.due.weekday()]}）"
-             + ("（临时：涉及尚无节假日日历的年份）" if d.provisional else ""),
-             f"  时限：承诺 {d.limit} {unit}（法定 {item.statutory_limit}）",
-             f"  起算：{case.accepted_on} 受理；自 {case.clock_from} 的次日起计算"]
+    lines = [
+        f"案件 {case.id} 办结期限：{d.due}（周{WEEKDAYS[d.due.weekday()]}）"
+        + ("（临时：涉及尚无节假日日历的年份）" if d.provisional else ""),
+        f"  时限：承诺 {d.limit} {unit}（法定 {item.statutory_limit}）",
+        f"  起算：{case.accepted_on} 受理；自 {case.clock_from} 的次日起计算",
+    ]
     for p in case.pauses:
         end = p.end or app.today
         n = max(0, days_between(home.calendar, p.start, end, d.unit))
-        lines.append(f"  暂停：{p.start}～{end if p.end else str(end) + '（仍在暂停）'} {PAUSE_REASONS.get(p.reason, p.reason)}，"
-                     f"不计 {n} {unit}")
+        lines.append(
+            f"  暂停：{p.start}～{end if p.end else str(end) + '（仍在暂停）'} {PAUSE_REASONS.get(p.reason, p.reason)}，"
+            f"不计 {n} {unit}"
+        )
     for e in case.extensions:
         lines.append(f"  延期：+{e.days} {unit}（{e.reason}，{e.on} 记录{'，告知迟延' if e.late else ''}）")
     lines.append(f"  合计：{case.clock_from} 之后第 {d.limit + d.paused + d.extended} {unit}")
@@ -258,18 +324,33 @@ def explain_due(app: App, case_id: str, fmt: str, encoding: str, html) -> None:
     home = app.home
     rules = home.catalog.office.rules
     days = ledger(case, item, rules, home.calendar, app.today)
-    rows = [{"date": x.day.isoformat(), "weekday": f"周{WEEKDAYS[x.day.weekday()]}", "mark": x.mark,
-             "mark_name": MARKS[x.mark] + ("（到期日）" if x.due else "") + ("（临时）" if x.provisional else ""),
-             "count": x.count, "note": PAUSE_REASONS.get(x.note, x.note), "provisional": x.provisional, "due": x.due}
-            for x in days]
+    rows = [
+        {
+            "date": x.day.isoformat(),
+            "weekday": f"周{WEEKDAYS[x.day.weekday()]}",
+            "mark": x.mark,
+            "mark_name": MARKS[x.mark] + ("（到期日）" if x.due else "") + ("（临时）" if x.provisional else ""),
+            "count": x.count,
+            "note": PAUSE_REASONS.get(x.note, x.note),
+            "provisional": x.provisional,
+            "due": x.due,
+        }
+        for x in days
+    ]
     years = sorted({x.day.year for x in days})
-    notices = [f"{y} 年：{home.calendar.years[y].notice}" if y in home.calendar.years
-               else f"{y} 年：无节假日日历文件，按周末推算（临时）" for y in years]
+    notices = [
+        f"{y} 年：{home.calendar.years[y].notice}"
+        if y in home.calendar.years
+        else f"{y} 年：无节假日日历文件，按周末推算（临时）"
+        for y in years
+    ]
     clock = "补齐材料次日起算" if rules.clock_start_after_supplement == "next_day" else "补齐材料当日起算"
     unit = "工作日" if d.unit == "working_days" else "自然日"
-    head = [f"案件 {case.id}　{item.name}　办结期限 {d.due}" + ("（临时）" if d.provisional else ""),
-            f"规则：受理次日起算（补正后：{clock}）；时限单位：{unit}；承诺时限 {d.limit}，暂停不计 {d.paused}，延期 {d.extended}",
-            "日历依据：" + "；".join(notices)]
+    head = [
+        f"案件 {case.id}　{item.name}　办结期限 {d.due}" + ("（临时）" if d.provisional else ""),
+        f"规则：受理次日起算（补正后：{clock}）；时限单位：{unit}；承诺时限 {d.limit}，暂停不计 {d.paused}，延期 {d.extended}",
+        "日历依据：" + "；".join(notices),
+    ]
     if html is not None:
         view = case_view(case, home.catalog, home.roster, home.calendar, app.today)
         view.update(ledger=rows, rules_text=head[1], notices=notices)

@@ -39,8 +39,15 @@ def refuse(app: App, case_id: str, reason: str, html) -> None:
 @pass_app
 def refer(app: App, case_id: str, authority: str, contact: str, html) -> None:
     """非本机关事项：告知申请人向主管机关申请，并打印告知单。"""
-    _close(app, case_id, ("pending",), "告知非本机关事项",
-           {"type": "refer", "to": authority, "contact": contact}, "referral", html)
+    _close(
+        app,
+        case_id,
+        ("pending",),
+        "告知非本机关事项",
+        {"type": "refer", "to": authority, "contact": contact},
+        "referral",
+        html,
+    )
 
 
 @click.command()
@@ -49,13 +56,22 @@ def refer(app: App, case_id: str, authority: str, contact: str, html) -> None:
 @pass_app
 def withdraw(app: App, case_id: str, reason: str | None) -> None:
     """申请人撤回申请。"""
-    _close(app, case_id, ("pending", "accepted", "suspended"), "撤回",
-           {"type": "withdraw", "reason": reason or ""}, None, None)
+    _close(
+        app,
+        case_id,
+        ("pending", "accepted", "suspended"),
+        "撤回",
+        {"type": "withdraw", "reason": reason or ""},
+        None,
+        None,
+    )
 
 
 @click.command()
 @click.argument("case_id", metavar="CASE")
-@click.option("--result", required=True, type=click.Choice(list(RESULTS)), help="approved 准予；denied 不予；replied 答复。")
+@click.option(
+    "--result", required=True, type=click.Choice(list(RESULTS)), help="approved 准予；denied 不予；replied 答复。"
+)
 @click.option("--reason", type=TEXT, help="不予许可的理由（行政许可事项必须书面说明）。")
 @click.option("--note", type=TEXT, help="备注（证照编号等）。")
 @html_option
@@ -125,9 +141,21 @@ def deliver(app: App, case_id: str, how, to, proxy: bool, authorisation, trackin
         raise UsageError("--proxy：代领须用 --to 写明代领人，并用 --authorisation 写明授权委托书")
     if how == "post" and not tracking:
         raise UsageError("--tracking：邮寄送达须写明快递单号")
-    record(app, [{"type": "deliver", "case": case.id, "to": to or case.applicant.get("name", ""),
-                  "proxy": how == "proxy", "authorisation": authorisation or "", "how": how,
-                  "tracking": tracking or "", "served_on": app.today.isoformat()}])
+    record(
+        app,
+        [
+            {
+                "type": "deliver",
+                "case": case.id,
+                "to": to or case.applicant.get("name", ""),
+                "proxy": how == "proxy",
+                "authorisation": authorisation or "",
+                "how": how,
+                "tracking": tracking or "",
+                "served_on": app.today.isoformat(),
+            }
+        ],
+    )
     click.echo(f"案件 {case.id} 已{HOW[how]}，{app.today} 办结", err=True)
 
 

@@ -28,8 +28,10 @@ def not_in_transit(case: Case, action: str) -> None:
     """Nobody holds a case between a handover and its receipt: nothing is done to it meanwhile."""
     moving = case.in_transit
     if moving:
-        raise DataError(f"案件 {case.id} 已于 {moving['ts'][:16].replace('T', ' ')} 移交 {moving.get('to_name', '')}，"
-                        f"尚未接收，不能{action}（接收方先运行 svc receive {case.id}）")
+        raise DataError(
+            f"案件 {case.id} 已于 {moving['ts'][:16].replace('T', ' ')} 移交 {moving.get('to_name', '')}，"
+            f"尚未接收，不能{action}（接收方先运行 svc receive {case.id}）"
+        )
 
 
 def _materials(case: Case, item, given) -> list[dict]:
@@ -58,29 +60,51 @@ def _move(app: App, case_id: str, kind: str, to: str, given, note, html) -> None
     if target is None:
         raise UsageError(f"--to：“{to}” 不是科室、人员、岗位或窗口编码（见 catalog/roster.yaml）")
     if kind == "return" and target.kind not in ("window", "post"):
-        raise UsageError(f"--to：回交须交给窗口或窗口岗位（“{to}” 是{dict(section='科室', staff='人员')[target.kind]}）")
+        raise UsageError(
+            f"--to：回交须交给窗口或窗口岗位（“{to}” 是{dict(section='科室', staff='人员')[target.kind]}）"
+        )
     if target.kind in ("post", "window") and not target.receiver:
         raise DataError(f"{target.name} 当日无人在岗，不能交接")
     actor = app.actor()
     if target.receiver == actor:
         raise DataError(f"不能把案件移交给自己（{target.name}）")
-    event = {"type": kind, "case": case.id, "to": target.code, "to_kind": target.kind, "to_name": target.name,
-             "receiver": target.receiver, "from_name": roster.name(actor),
-             "materials": _materials(case, item, given), "note": note or ""}
+    event = {
+        "type": kind,
+        "case": case.id,
+        "to": target.code,
+        "to_kind": target.kind,
+        "to_name": target.name,
+        "receiver": target.receiver,
+        "from_name": roster.name(actor),
+        "materials": _materials(case, item, given),
+        "note": note or "",
+    }
     if target.kind in ("post", "window"):
         event["routed"] = f"当日在岗：{roster.name(target.receiver)}"
     record(app, [event])
     _, case = find_case(app, case.id)
     print_document(app, case, "handover", html)
-    click.echo(f"案件 {case.id} 已{verb} {target.name}，移交途中；接收方当日运行 svc receive {case.id} 记录接收", err=True)
+    click.echo(
+        f"案件 {case.id} 已{verb} {target.name}，移交途中；接收方当日运行 svc receive {case.id} 记录接收", err=True
+    )
 
 
 @click.command()
 @click.argument("case_id", metavar="CASE")
-@click.option("--to", "to", required=True, type=Text(40),
-              help="接收方：科室编码（该科人员接收）、人员编号，或岗位、窗口编码（交给当日在岗人员）。")
-@click.option("--material", "materials", multiple=True, type=MATERIAL,
-              help="移交的材料 CODE[:份数]，可重复（默认：收到的全部材料）。")
+@click.option(
+    "--to",
+    "to",
+    required=True,
+    type=Text(40),
+    help="接收方：科室编码（该科人员接收）、人员编号，或岗位、窗口编码（交给当日在岗人员）。",
+)
+@click.option(
+    "--material",
+    "materials",
+    multiple=True,
+    type=MATERIAL,
+    help="移交的材料 CODE[:份数]，可重复（默认：收到的全部材料）。",
+)
 @click.option("--note", type=TEXT, help="备注。")
 @html_option
 @pass_app
@@ -95,8 +119,13 @@ def handover(app: App, case_id: str, to: str, materials, note, html) -> None:
 @click.command("return")
 @click.argument("case_id", metavar="CASE")
 @click.option("--to", "to", type=Text(40), help="回交的窗口或岗位编码（默认：该事项受理岗位所在窗口）。")
-@click.option("--material", "materials", multiple=True, type=MATERIAL,
-              help="回交的材料 CODE[:份数]，可重复（默认：收到的全部材料）。")
+@click.option(
+    "--material",
+    "materials",
+    multiple=True,
+    type=MATERIAL,
+    help="回交的材料 CODE[:份数]，可重复（默认：收到的全部材料）。",
+)
 @click.option("--note", type=TEXT, help="备注（如批复文件、证书编号）。")
 @html_option
 @pass_app
@@ -107,8 +136,11 @@ def return_cmd(app: App, case_id: str, to, materials, note, html) -> None:
         item = service_of(app, case)
         roster = app.home.roster
         post = roster.posts.get(item.post)
-        to = post.window if post else next((w.code for w in roster.windows.values()
-                                            if w.department == item.department), "")
+        to = (
+            post.window
+            if post
+            else next((w.code for w in roster.windows.values() if w.department == item.department), "")
+        )
         if not to:
             raise UsageError(f"--to：事项 {item.code} 没有受理窗口，请写明回交的窗口编码")
     _move(app, case_id, "return", to, materials, note, html)
@@ -141,22 +173,39 @@ def receive(app: App, case_id: str) -> None:
             if kind == "section":
                 raise DataError(f"{who}不是{moving.get('to_name', code)}的人员，不能接收案件 {case.id} 的交接")
             raise DataError(f"{who}不是接收方 {moving.get('to_name', code)}，不能接收案件 {case.id} 的交接")
-    event = {"type": "receive", "case": case.id, "from": moving["by"], "from_name": roster.name(moving["by"]),
-             "handover_ts": moving["ts"]}
+    event = {
+        "type": "receive",
+        "case": case.id,
+        "from": moving["by"],
+        "from_name": roster.name(moving["by"]),
+        "handover_ts": moving["ts"],
+    }
     if on_behalf:
         event.update({"for": on_behalf, "for_name": roster.name(on_behalf)})
     record(app, [event])
     late = app.today > receive_by(app.home.calendar, _day(moving["ts"]))
-    click.echo(f"案件 {case.id} 已由 {roster.name(actor)} 接收" + (f"（代 {roster.name(on_behalf)} 接收）" if on_behalf else "")
-               + ("；注意：未在移交当日接收" if late else ""), err=True)
+    click.echo(
+        f"案件 {case.id} 已由 {roster.name(actor)} 接收"
+        + (f"（代 {roster.name(on_behalf)} 接收）" if on_behalf else "")
+        + ("；注意：未在移交当日接收" if late else ""),
+        err=True,
+    )
 
 
 def _day(ts: str) -> dt.date:
     return dt.date.fromisoformat(ts[:10])
 
 
-TRANSIT_COLUMNS = [("case", "案件编号"), ("service", "事项"), ("kind_name", "交接"), ("from_name", "移交人"),
-                   ("to_name", "接收方"), ("handed", "移交时间"), ("receive_by", "应接收日期"), ("late_text", "情况")]
+TRANSIT_COLUMNS = [
+    ("case", "案件编号"),
+    ("service", "事项"),
+    ("kind_name", "交接"),
+    ("from_name", "移交人"),
+    ("to_name", "接收方"),
+    ("handed", "移交时间"),
+    ("receive_by", "应接收日期"),
+    ("late_text", "情况"),
+]
 
 
 @click.command()
@@ -176,18 +225,30 @@ def handovers(app: App, pending: bool, fmt: str, encoding: str) -> None:
         late = max(1, cal.workdays_between(by, app.today)) if app.today > by else 0
         if pending and not late:
             continue
-        rows.append({"case": case.id, "service": case.service, "kind": moving["type"],
-                     "kind_name": "移交" if moving["type"] == "handover" else "回交窗口",
-                     "from": moving["by"], "from_name": roster.name(moving["by"]), "to": moving["to"],
-                     "to_name": moving.get("to_name", ""), "receiver": moving.get("receiver", ""),
-                     "handed": moving["ts"][:16].replace("T", " "), "receive_by": by.isoformat(), "days_late": late,
-                     "late_text": f"逾期 {late} 个工作日未接收" if late else "待接收"})
+        rows.append(
+            {
+                "case": case.id,
+                "service": case.service,
+                "kind": moving["type"],
+                "kind_name": "移交" if moving["type"] == "handover" else "回交窗口",
+                "from": moving["by"],
+                "from_name": roster.name(moving["by"]),
+                "to": moving["to"],
+                "to_name": moving.get("to_name", ""),
+                "receiver": moving.get("receiver", ""),
+                "handed": moving["ts"][:16].replace("T", " "),
+                "receive_by": by.isoformat(),
+                "days_late": late,
+                "late_text": f"逾期 {late} 个工作日未接收" if late else "待接收",
+            }
+        )
     emit(rows, TRANSIT_COLUMNS, fmt, encoding, empty="没有移交途中的交接")
     if pending and rows:
         raise Found()
 
 
 # -- review and check (一审一核) -------------------------------------------------------------------
+
 
 @click.command()
 @click.argument("case_id", metavar="CASE")
@@ -220,12 +281,25 @@ def approve(app: App, case_id: str, opinion) -> None:
         raise DataError(f"{roster.name(actor)} 是案件 {case.id} 的审查人，不能再复核（一审一核须由两人分别进行）")
     if case.approval:
         raise DataError(f"案件 {case.id} 的审查意见已由 {roster.name(case.approval['by'])} 复核")
-    record(app, [{"type": "approve", "case": case.id, "reviewer": reviewer, "reviewer_name": roster.name(reviewer),
-                  "opinion": opinion or ""}])
-    click.echo(f"案件 {case.id} 已复核（审查：{roster.name(reviewer)}，复核：{roster.name(actor)}），可以办结", err=True)
+    record(
+        app,
+        [
+            {
+                "type": "approve",
+                "case": case.id,
+                "reviewer": reviewer,
+                "reviewer_name": roster.name(reviewer),
+                "opinion": opinion or "",
+            }
+        ],
+    )
+    click.echo(
+        f"案件 {case.id} 已复核（审查：{roster.name(reviewer)}，复核：{roster.name(actor)}），可以办结", err=True
+    )
 
 
 # -- joint and forwarded items ------------------------------------------------------------------
+
 
 @click.command()
 @click.argument("case_id", metavar="CASE")
@@ -248,11 +322,27 @@ def part(app: App, case_id: str, department: str, done: bool, opinion) -> None:
     home = app.home
     d = part_due(case, dept, item, home.catalog.office.rules, home.calendar)
     late = home.calendar.workdays_between(d, app.today) if d and app.today > d else 0
-    record(app, [{"type": "part", "case": case.id, "department": dept, "name": case.parts[dept].get("name", dept),
-                  "opinion": opinion or "", "due": d.isoformat() if d else "", "days_late": late}])
+    record(
+        app,
+        [
+            {
+                "type": "part",
+                "case": case.id,
+                "department": dept,
+                "name": case.parts[dept].get("name", dept),
+                "opinion": opinion or "",
+                "due": d.isoformat() if d else "",
+                "days_late": late,
+            }
+        ],
+    )
     left = [x for x in case.open_parts if x != dept]
-    click.echo(f"协办部门 {home.catalog.department_name(dept)} 已完成协办" + (f"（超过协办时限 {late} 日）" if late else "")
-               + (f"；仍待协办：{'、'.join(left)}" if left else "；协办已全部完成"), err=True)
+    click.echo(
+        f"协办部门 {home.catalog.department_name(dept)} 已完成协办"
+        + (f"（超过协办时限 {late} 日）" if late else "")
+        + (f"；仍待协办：{'、'.join(left)}" if left else "；协办已全部完成"),
+        err=True,
+    )
 
 
 @click.command()
@@ -274,12 +364,16 @@ def forward(app: App, case_id: str, authority) -> None:
         raise UsageError("--to：请写明报送的上级机关（目录中该事项没有 forward_to）")
     record(app, [{"type": "forward", "case": case.id, "to": to}])
     d = due(case, item, app.home.catalog.office.rules, app.home.calendar, app.today)
-    click.echo(f"案件 {case.id} 已报送 {to}；承诺办结期限 {d.due.isoformat() if d else '—'}（含上级机关办理时间）", err=True)
+    click.echo(
+        f"案件 {case.id} 已报送 {to}；承诺办结期限 {d.due.isoformat() if d else '—'}（含上级机关办理时间）", err=True
+    )
 
 
 @click.command()
 @click.argument("case_id", metavar="CASE")
-@click.option("--result", required=True, type=click.Choice(["approved", "denied"]), help="approved 批准；denied 不批准。")
+@click.option(
+    "--result", required=True, type=click.Choice(["approved", "denied"]), help="approved 批准；denied 不批准。"
+)
 @click.option("--note", type=TEXT, help="上级机关的批复文号或意见。")
 @pass_app
 def answer(app: App, case_id: str, result: str, note) -> None:
@@ -289,14 +383,24 @@ def answer(app: App, case_id: str, result: str, note) -> None:
     if not case.forward or case.forward.get("result"):
         raise DataError(f"案件 {case.id} 没有待答复的报送（先 svc forward {case.id}）")
     record(app, [{"type": "answer", "case": case.id, "result": result, "note": note or ""}])
-    click.echo(f"已记录 {case.forward['to']} 的答复：{RESULTS[result]}；请据此办结：svc conclude {case.id} --result {result}",
-               err=True)
+    click.echo(
+        f"已记录 {case.forward['to']} 的答复：{RESULTS[result]}；请据此办结：svc conclude {case.id} --result {result}",
+        err=True,
+    )
 
 
 # -- who holds what ------------------------------------------------------------------------------
 
-HOLDER_COLUMNS = [("case", "案件编号"), ("service", "事项"), ("status_name", "状态"), ("holder_name", "当前持有人"),
-                  ("in_transit", "移交途中"), ("open_parts", "未完成协办"), ("forwarded", "报送上级"), ("due", "办结期限")]
+HOLDER_COLUMNS = [
+    ("case", "案件编号"),
+    ("service", "事项"),
+    ("status_name", "状态"),
+    ("holder_name", "当前持有人"),
+    ("in_transit", "移交途中"),
+    ("open_parts", "未完成协办"),
+    ("forwarded", "报送上级"),
+    ("due", "办结期限"),
+]
 
 
 @click.command()
@@ -315,30 +419,52 @@ def holders(app: App, staff, fmt: str, encoding: str) -> None:
         if not case.is_open:
             continue
         moving = case.in_transit
-        if staff and not (case.holder == staff or (moving and roster.may_receive(
-                moving.get("to_kind", "staff"), moving["to"], staff))):
+        if staff and not (
+            case.holder == staff or (moving and roster.may_receive(moving.get("to_kind", "staff"), moving["to"], staff))
+        ):
             continue
         item = home.catalog.item(case.service)
         d = due(case, item, home.catalog.office.rules, home.calendar, app.today) if item else None
         parts = []
         for dept in case.open_parts:
             pd = part_due(case, dept, item, home.catalog.office.rules, home.calendar) if item else None
-            parts.append({"department": dept, "name": case.parts[dept].get("name", dept),
-                          "due": pd.isoformat() if pd else "", "late": bool(pd and app.today > pd)})
+            parts.append(
+                {
+                    "department": dept,
+                    "name": case.parts[dept].get("name", dept),
+                    "due": pd.isoformat() if pd else "",
+                    "late": bool(pd and app.today > pd),
+                }
+            )
         fwd = case.forward if case.forward and not case.forward.get("result") else None
-        rows.append({
-            "case": case.id, "service": case.service, "status": case.status, "status_name": case.status_name,
-            "holder": case.holder, "holder_name": roster.name(case.holder),
-            "transit": {"kind": moving["type"], "from": moving["by"], "to": moving["to"],
-                        "to_name": moving.get("to_name", ""), "receiver": moving.get("receiver", ""),
-                        "since": moving["ts"]} if moving else None,
-            "in_transit": (f"→ {moving.get('to_name', '')}（{moving['ts'][:16].replace('T', ' ')} 起）" if moving else ""),
-            "parts": parts,
-            "open_parts": "、".join(f"{p['name']}（{p['due']}{'，已超期' if p['late'] else ''}）" for p in parts),
-            "forward": {"to": fwd["to"], "on": fwd["on"].isoformat()} if fwd else None,
-            "forwarded": f"{fwd['to']}（{fwd['on']} 报送，待答复）" if fwd else "",
-            "due": d.due.isoformat() if d else "",
-        })
+        rows.append(
+            {
+                "case": case.id,
+                "service": case.service,
+                "status": case.status,
+                "status_name": case.status_name,
+                "holder": case.holder,
+                "holder_name": roster.name(case.holder),
+                "transit": {
+                    "kind": moving["type"],
+                    "from": moving["by"],
+                    "to": moving["to"],
+                    "to_name": moving.get("to_name", ""),
+                    "receiver": moving.get("receiver", ""),
+                    "since": moving["ts"],
+                }
+                if moving
+                else None,
+                "in_transit": (
+                    f"→ {moving.get('to_name', '')}（{moving['ts'][:16].replace('T', ' ')} 起）" if moving else ""
+                ),
+                "parts": parts,
+                "open_parts": "、".join(f"{p['name']}（{p['due']}{'，已超期' if p['late'] else ''}）" for p in parts),
+                "forward": {"to": fwd["to"], "on": fwd["on"].isoformat()} if fwd else None,
+                "forwarded": f"{fwd['to']}（{fwd['on']} 报送，待答复）" if fwd else "",
+                "due": d.due.isoformat() if d else "",
+            }
+        )
     emit(rows, HOLDER_COLUMNS, fmt, encoding, empty="没有未办结的案件")
 
 

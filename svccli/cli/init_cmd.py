@@ -13,7 +13,9 @@ from svccli.resources import sample_dir, starter_dir, templates_dir
 from svccli.store.home import MARKER
 
 GITIGNORE = "# 派生状态（缓存、锁、本副本编号），不入库\n.svc/\n"
-GITATTRIBUTES = "# 两个副本的记录按行合并（只追加）；不做换行符转换，否则哈希链会断\nrecords/**/*.jsonl merge=union -text\n"
+GITATTRIBUTES = (
+    "# 两个副本的记录按行合并（只追加）；不做换行符转换，否则哈希链会断\nrecords/**/*.jsonl merge=union -text\n"
+)
 
 
 @click.command()

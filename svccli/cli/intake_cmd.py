@@ -23,6 +23,7 @@ OUTCOMES = {"answered": "当场答复", "led": "引导至经办人", "referred":
 
 # -- first-contact ledger (首问登记) ------------------------------------------------------------
 
+
 @click.command()
 @click.option("--channel", type=click.Choice(list(CHANNELS)), default="visit", show_default=True, help="来访方式。")
 @click.option("--person", required=True, type=Text(40), help="来访（来电）人姓名。")
@@ -30,15 +31,20 @@ OUTCOMES = {"answered": "当场答复", "led": "引导至经办人", "referred":
 @click.option("--address", type=Text(120), help="地址。")
 @click.option("--phone", type=PHONE, help="联系电话。")
 @click.option("--matter", required=True, type=TEXT, help="咨询或办理的事项。")
-@click.option("--outcome", type=click.Choice(list(OUTCOMES)), required=True,
-              help="answered 当场答复；led 引导至本机关经办人（--handler）；referred 告知主管机关（--authority、--contact）。")
+@click.option(
+    "--outcome",
+    type=click.Choice(list(OUTCOMES)),
+    required=True,
+    help="answered 当场答复；led 引导至本机关经办人（--handler）；referred 告知主管机关（--authority、--contact）。",
+)
 @click.option("--handler", type=STAFF, help="引导到的经办人员编号（outcome=led）。")
 @click.option("--authority", type=Text(80), help="主管机关名称（outcome=referred）。")
 @click.option("--contact", type=Text(80), help="主管机关联系方式（outcome=referred）。")
 @click.option("--first-contact", "first_contact", type=STAFF, help="首问责任人（默认：操作人员）。")
 @pass_app
-def inquiry(app: App, channel, person, unit, address, phone, matter, outcome, handler, authority, contact,
-            first_contact) -> None:
+def inquiry(
+    app: App, channel, person, unit, address, phone, matter, outcome, handler, authority, contact, first_contact
+) -> None:
     """首问登记：咨询或来电（尚未成为案件）记入登记台账。"""
     roster = app.checked_home().roster
     if outcome == "led" and not handler:
@@ -49,15 +55,35 @@ def inquiry(app: App, channel, person, unit, address, phone, matter, outcome, ha
         if staff and staff not in roster.staff:
             raise UsageError(f"{option}：人员编号 “{staff}” 不在名册中")
     actor = app.actor()
-    event = {"type": "inquiry", "channel": channel, "person": person, "unit": unit or "", "address": address or "",
-             "phone": phone or "", "matter": matter, "outcome": outcome, "handler": handler or "",
-             "authority": authority or "", "contact": contact or "", "first_contact": first_contact or actor}
+    event = {
+        "type": "inquiry",
+        "channel": channel,
+        "person": person,
+        "unit": unit or "",
+        "address": address or "",
+        "phone": phone or "",
+        "matter": matter,
+        "outcome": outcome,
+        "handler": handler or "",
+        "authority": authority or "",
+        "contact": contact or "",
+        "first_contact": first_contact or actor,
+    }
     written = record(app, [event])
     click.echo(f"已登记首问台账（{written[0]['id']}）", err=True)
 
 
-INQUIRY_COLUMNS = [("date", "日期"), ("channel", "方式"), ("person", "来访人"), ("unit", "单位"), ("phone", "电话"),
-                   ("matter", "事项"), ("outcome", "结果"), ("handler", "经办人/主管机关"), ("first_contact", "首问责任人")]
+INQUIRY_COLUMNS = [
+    ("date", "日期"),
+    ("channel", "方式"),
+    ("person", "来访人"),
+    ("unit", "单位"),
+    ("phone", "电话"),
+    ("matter", "事项"),
+    ("outcome", "结果"),
+    ("handler", "经办人/主管机关"),
+    ("first_contact", "首问责任人"),
+]
 
 
 @click.command()
@@ -77,17 +103,30 @@ def inquiries(app: App, since: dt.date | None, reveal: bool, reason: str | None,
     for e in folded.inquiries:
         if since and e["ts"][:10] < since.isoformat():
             continue
-        where = roster.name(e["handler"]) if e["outcome"] == "led" else (
-            f"{e['authority']}（{e['contact']}）" if e["outcome"] == "referred" else "")
-        rows.append({"id": e["id"], "date": e["ts"][:10], "channel": CHANNELS.get(e["channel"], e["channel"]),
-                     "person": e["person"], "unit": e.get("unit", ""),
-                     "phone": e.get("phone", "") if reveal else mask_phone(e.get("phone", "")),
-                     "matter": e["matter"], "outcome": OUTCOMES.get(e["outcome"], e["outcome"]), "handler": where,
-                     "first_contact": roster.name(e["first_contact"])})
+        where = (
+            roster.name(e["handler"])
+            if e["outcome"] == "led"
+            else (f"{e['authority']}（{e['contact']}）" if e["outcome"] == "referred" else "")
+        )
+        rows.append(
+            {
+                "id": e["id"],
+                "date": e["ts"][:10],
+                "channel": CHANNELS.get(e["channel"], e["channel"]),
+                "person": e["person"],
+                "unit": e.get("unit", ""),
+                "phone": e.get("phone", "") if reveal else mask_phone(e.get("phone", "")),
+                "matter": e["matter"],
+                "outcome": OUTCOMES.get(e["outcome"], e["outcome"]),
+                "handler": where,
+                "first_contact": roster.name(e["first_contact"]),
+            }
+        )
     emit(rows, INQUIRY_COLUMNS, fmt, encoding, empty="台账中没有符合条件的登记")
 
 
 # -- intake (收件) --------------------------------------------------------------------------------
+
 
 def _material(item: ServiceItem, code: str, option: str) -> Material:
     """The item's material `code`; a usage error naming `option` when the item has none."""
@@ -122,8 +161,14 @@ def _notice_event(app: App, item: ServiceItem, found: list[Gap], seq: int, breac
     rules = app.home.catalog.office.rules
     by = _supplement_by(app, item)
     written = rules.written_notice == "always" or (rules.written_notice == "licensing" and item.licensing)
-    return {"type": "notice", "seq": seq, "items": [g.as_event() for g in found],
-            "supplement_by": by, "written": written, "breach": list(breach)}
+    return {
+        "type": "notice",
+        "seq": seq,
+        "items": [g.as_event() for g in found],
+        "supplement_by": by,
+        "written": written,
+        "breach": list(breach),
+    }
 
 
 @click.command()
@@ -137,17 +182,44 @@ def _notice_event(app: App, item: ServiceItem, found: list[Gap], seq: int, breac
 @click.option("--agent", type=Text(40), help="代办人姓名（委托办理时）。")
 @click.option("--material", "materials", multiple=True, type=MATERIAL, help="收到的材料 CODE[:份数]，可重复。")
 @click.option("--defect", "defects", multiple=True, type=DEFECT, help="材料有误 CODE:原因，可重复。")
-@click.option("--require", "applicable", multiple=True, type=Text(40),
-              help="该申请人适用的条件性材料代码（如委托办理须交委托书），可重复。")
-@click.option("--owe", "owe", multiple=True, type=Text(40),
-              help="容缺受理：该材料可后补（目录中标为 may_owe 的材料），可重复。只缺这类材料时自动容缺受理。")
+@click.option(
+    "--require",
+    "applicable",
+    multiple=True,
+    type=Text(40),
+    help="该申请人适用的条件性材料代码（如委托办理须交委托书），可重复。",
+)
+@click.option(
+    "--owe",
+    "owe",
+    multiple=True,
+    type=Text(40),
+    help="容缺受理：该材料可后补（目录中标为 may_owe 的材料），可重复。只缺这类材料时自动容缺受理。",
+)
 @click.option("--first-contact", "first_contact", type=STAFF, help="首问责任人（默认：操作人员）。")
 @click.option("--done", is_flag=True, help="即办件材料齐全时当场办结并送达。")
 @click.option("-q", "--quiet", is_flag=True, help="只输出案件编号，不显示文书。")
 @html_option
 @pass_app
-def intake(app: App, service_code, applicant, phone, id_number, id_type, unit, address, agent, materials, defects,
-           applicable, owe, first_contact, done, quiet, html) -> None:
+def intake(
+    app: App,
+    service_code,
+    applicant,
+    phone,
+    id_number,
+    id_type,
+    unit,
+    address,
+    agent,
+    materials,
+    defects,
+    applicable,
+    owe,
+    first_contact,
+    done,
+    quiet,
+    html,
+) -> None:
     """收件登记：登记申请和收到的材料，输出案件编号。
 
     材料齐全的当场受理；缺少或有误的，同一步记录并打印一次性告知书，列出全部缺漏。
@@ -173,19 +245,41 @@ def intake(app: App, service_code, applicant, phone, id_number, id_type, unit, a
     if done and (item.kind != "immediate" or found or owed):
         raise DataError("--done 只适用于材料齐全的即办件")
     actor = app.actor()
-    applicant_data = {"name": applicant, "phone": phone, "id_number": (id_number or "").upper(), "id_type": id_type,
-                      "unit": unit or "", "address": address or "", "agent": agent or ""}
+    applicant_data = {
+        "name": applicant,
+        "phone": phone,
+        "id_number": (id_number or "").upper(),
+        "id_type": id_type,
+        "unit": unit or "",
+        "address": address or "",
+        "agent": agent or "",
+    }
 
     def events(case_id: str) -> list[dict]:
-        made = [{"type": "intake", "case": case_id, "service": item.code, "applicant": applicant_data,
-                 "received": [{"code": c, "copies": n} for c, n in received.items()],
-                 "applicable": list(applicable), "first_contact": first_contact or actor}]
+        made = [
+            {
+                "type": "intake",
+                "case": case_id,
+                "service": item.code,
+                "applicant": applicant_data,
+                "received": [{"code": c, "copies": n} for c, n in received.items()],
+                "applicable": list(applicable),
+                "first_contact": first_contact or actor,
+            }
+        ]
         if found:
             made.append({**_notice_event(app, item, found, 1), "case": case_id})
         else:
-            made.append({"type": "accept", "case": case_id, "clock_from": app.today.isoformat(),
-                         "owed": [g.as_event() for g in owed], "owed_by": _supplement_by(app, item) if owed else "",
-                         **joint_parts(app, item)})
+            made.append(
+                {
+                    "type": "accept",
+                    "case": case_id,
+                    "clock_from": app.today.isoformat(),
+                    "owed": [g.as_event() for g in owed],
+                    "owed_by": _supplement_by(app, item) if owed else "",
+                    **joint_parts(app, item),
+                }
+            )
         if done:
             made.append({"type": "conclude", "case": case_id, "result": "approved", "note": "即办件当场办结"})
             made.append({"type": "deliver", "case": case_id, "to": applicant, "how": "in_person"})
@@ -208,8 +302,12 @@ def joint_parts(app: App, item: ServiceItem) -> dict:
     each with its own limit counted from acceptance (000 第四篇 二.6 《项目并联办理流程时限表》)."""
     if item.kind != "joint" or not item.joint_parts:
         return {}
-    return {"parts": [{"department": p.department, "name": app.home.catalog.department_name(p.department),
-                       "limit": p.limit} for p in item.joint_parts]}
+    return {
+        "parts": [
+            {"department": p.department, "name": app.home.catalog.department_name(p.department), "limit": p.limit}
+            for p in item.joint_parts
+        ]
+    }
 
 
 def provisional(item: ServiceItem, found: list[Gap], owe) -> list[Gap]:
@@ -233,10 +331,16 @@ def provisional(item: ServiceItem, found: list[Gap], owe) -> list[Gap]:
 
 # -- one-time notice and supplement -----------------------------------------------------------------
 
+
 @click.command()
 @click.argument("case_id", metavar="CASE")
-@click.option("--add", "added", multiple=True, type=CodeReason(reason_required=False),
-              help="补充告知 CODE[:原因]，可重复。首次告知时已缺或已有误的材料记为违反一次性告知。")
+@click.option(
+    "--add",
+    "added",
+    multiple=True,
+    type=CodeReason(reason_required=False),
+    help="补充告知 CODE[:原因]，可重复。首次告知时已缺或已有误的材料记为违反一次性告知。",
+)
 @html_option
 @pass_app
 def notice(app: App, case_id: str, added, html) -> None:
@@ -266,8 +370,9 @@ def notice(app: App, case_id: str, added, html) -> None:
 
 @click.command()
 @click.argument("case_id", metavar="CASE")
-@click.option("--material", "materials", multiple=True, required=True, type=MATERIAL,
-              help="补交的材料 CODE[:份数]，可重复。")
+@click.option(
+    "--material", "materials", multiple=True, required=True, type=MATERIAL, help="补交的材料 CODE[:份数]，可重复。"
+)
 @html_option
 @pass_app
 def supplement(app: App, case_id: str, materials, html) -> None:

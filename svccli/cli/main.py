@@ -15,18 +15,60 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 # The modules holding the commands; each command's module is imported only when it runs, so
 # `svc --version` and a single command start fast.
-MODULES = ("check_cmd", "catalog_cmd", "calendar_cmd", "init_cmd", "intake_cmd", "decide_cmd", "deadline_cmd",
-           "cases_cmd", "admin_cmd", "handover_cmd", "sql_cmd")
-WHERE = {"check": "check_cmd", "catalog": "catalog_cmd", "calendar": "calendar_cmd", "init": "init_cmd",
-         "inquiry": "intake_cmd", "inquiries": "intake_cmd", "intake": "intake_cmd", "notice": "intake_cmd",
-         "supplement": "intake_cmd", "refuse": "decide_cmd", "refer": "decide_cmd", "withdraw": "decide_cmd",
-         "conclude": "decide_cmd", "deliver": "decide_cmd", "send-back": "decide_cmd", "close": "decide_cmd",
-         "overdue": "deadline_cmd", "suspend": "deadline_cmd", "resume": "deadline_cmd", "extend": "deadline_cmd",
-         "notify": "deadline_cmd", "due": "deadline_cmd", "cases": "cases_cmd", "show": "cases_cmd",
-         "print": "cases_cmd", "handover": "handover_cmd", "return": "handover_cmd", "receive": "handover_cmd",
-         "handovers": "handover_cmd", "review": "handover_cmd", "approve": "handover_cmd", "part": "handover_cmd",
-         "forward": "handover_cmd", "answer": "handover_cmd", "holders": "handover_cmd", "repair": "admin_cmd",
-         "verify": "admin_cmd", "audit": "admin_cmd", "sql": "sql_cmd"}
+MODULES = (
+    "check_cmd",
+    "catalog_cmd",
+    "calendar_cmd",
+    "init_cmd",
+    "intake_cmd",
+    "decide_cmd",
+    "deadline_cmd",
+    "cases_cmd",
+    "admin_cmd",
+    "handover_cmd",
+    "sql_cmd",
+)
+WHERE = {
+    "check": "check_cmd",
+    "catalog": "catalog_cmd",
+    "calendar": "calendar_cmd",
+    "init": "init_cmd",
+    "inquiry": "intake_cmd",
+    "inquiries": "intake_cmd",
+    "intake": "intake_cmd",
+    "notice": "intake_cmd",
+    "supplement": "intake_cmd",
+    "refuse": "decide_cmd",
+    "refer": "decide_cmd",
+    "withdraw": "decide_cmd",
+    "conclude": "decide_cmd",
+    "deliver": "decide_cmd",
+    "send-back": "decide_cmd",
+    "close": "decide_cmd",
+    "overdue": "deadline_cmd",
+    "suspend": "deadline_cmd",
+    "resume": "deadline_cmd",
+    "extend": "deadline_cmd",
+    "notify": "deadline_cmd",
+    "due": "deadline_cmd",
+    "cases": "cases_cmd",
+    "show": "cases_cmd",
+    "print": "cases_cmd",
+    "handover": "handover_cmd",
+    "return": "handover_cmd",
+    "receive": "handover_cmd",
+    "handovers": "handover_cmd",
+    "review": "handover_cmd",
+    "approve": "handover_cmd",
+    "part": "handover_cmd",
+    "forward": "handover_cmd",
+    "answer": "handover_cmd",
+    "holders": "handover_cmd",
+    "repair": "admin_cmd",
+    "verify": "admin_cmd",
+    "audit": "admin_cmd",
+    "sql": "sql_cmd",
+}
 
 
 def _commands(module: str) -> dict[str, click.Command]:
@@ -66,11 +108,22 @@ class SvcGroup(click.Group):
 
 @click.group(cls=SvcGroup, context_settings=CONTEXT)
 @click.version_option(__version__, "--version", prog_name="svc", message="%(prog)s %(version)s")
-@click.option("--home", metavar="DIR", help="办公室目录（默认：SVC_HOME，或从当前目录向上查找含 catalog/office.yaml 的目录）。")
-@click.option("--today", metavar="DATE", envvar="SVC_TODAY", help="按指定日期运行（YYYY-MM-DD，或带时间 YYYY-MM-DDTHH:MM）。")
-@click.option("--as-of", "as_of", metavar="DATE", envvar="SVC_AS_OF",
-              help="只读命令：按该日结束时已有的记录回答（重现当日窗口所见）。")
-@click.option("--as", "as_", metavar="STAFF_ID", help="操作人员编号（默认：SVC_STAFF，或名册中 login 与系统用户相同的人员）。")
+@click.option(
+    "--home", metavar="DIR", help="办公室目录（默认：SVC_HOME，或从当前目录向上查找含 catalog/office.yaml 的目录）。"
+)
+@click.option(
+    "--today", metavar="DATE", envvar="SVC_TODAY", help="按指定日期运行（YYYY-MM-DD，或带时间 YYYY-MM-DDTHH:MM）。"
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="DATE",
+    envvar="SVC_AS_OF",
+    help="只读命令：按该日结束时已有的记录回答（重现当日窗口所见）。",
+)
+@click.option(
+    "--as", "as_", metavar="STAFF_ID", help="操作人员编号（默认：SVC_STAFF，或名册中 login 与系统用户相同的人员）。"
+)
 @click.pass_context
 def cli(ctx: click.Context, home: str | None, today: str | None, as_of: str | None, as_: str | None) -> None:
     """政务服务窗口命令行工具：首问登记、受理、一次性告知、限时办结、超期检查。
@@ -85,7 +138,6 @@ def cli(ctx: click.Context, home: str | None, today: str | None, as_of: str | No
             parse_moment(value, name)  # a bad date is refused before anything runs, naming the option
     ctx.obj = App(home_option=home, today_option=today, as_option=as_, as_of_option=as_of)
     ctx.call_on_close(ctx.obj.close)  # the state database is closed when the command ends
-
 
 
 def run() -> None:

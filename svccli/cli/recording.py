@@ -65,7 +65,9 @@ def print_document(app: App, case: Case, doc: str, html: Path | None) -> None:
         text = render(f"{doc}.txt.j2", view, home)
         page = render(f"{doc}.html.j2", view, home) if html is not None else ""
     except DataError as e:
-        raise DataError(f"{DOCUMENTS[doc][0]}未能生成：{e}\n（已保存的记录不受影响；修正模板后用 svc print {case.id} {doc} 重新打印）") from None
+        raise DataError(
+            f"{DOCUMENTS[doc][0]}未能生成：{e}\n（已保存的记录不受影响；修正模板后用 svc print {case.id} {doc} 重新打印）"
+        ) from None
     click.echo(text)
     if html is not None:
         html.write_text(page, encoding="utf-8")
@@ -77,8 +79,11 @@ def done(message: str) -> None:
 
 
 def html_option(f):
-    return click.option("--html", type=click.Path(dir_okay=False, writable=True, path_type=Path),
-                        help="把可打印的 A4 文书写入该 HTML 文件。")(f)
+    return click.option(
+        "--html",
+        type=click.Path(dir_okay=False, writable=True, path_type=Path),
+        help="把可打印的 A4 文书写入该 HTML 文件。",
+    )(f)
 
 
 __all__ = ["record", "find_case", "service_of", "require", "print_document", "done", "html_option", "label"]

@@ -37,8 +37,10 @@ def sql(app: App, query: str, reveal: bool, reason: str | None, fmt: str, encodi
     except report_sql.Refused as e:
         raise DataError(f"{e}；未作任何改动") from None
     except report_sql.BadQuery as e:
-        raise UsageError(f"SQL 查询有误：{e}（可查询的视图：cases、events、inquiries、record_files；"
-                         "列名用 PRAGMA table_info(cases) 查看）") from None
+        raise UsageError(
+            f"SQL 查询有误：{e}（可查询的视图：cases、events、inquiries、record_files；"
+            "列名用 PRAGMA table_info(cases) 查看）"
+        ) from None
     except reporting.Rejected as e:
         report(e.problems)  # raises: the records have errors, listed by file and line
         raise DataError("记录文件有错误（svc check 列出全部）") from None

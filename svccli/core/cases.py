@@ -149,8 +149,23 @@ class Folded:
 
 
 BOOKKEEPING = frozenset({"v", "id", "prev"})  # the record log's own fields, not the case's
-KEPT = frozenset({"notice", "send-back", "refuse", "refer", "withdraw", "close", "conclude", "deliver", "handover",
-                  "return", "receive", "review", "approve"})  # events a case keeps (a year of open cases is large)
+KEPT = frozenset(
+    {
+        "notice",
+        "send-back",
+        "refuse",
+        "refer",
+        "withdraw",
+        "close",
+        "conclude",
+        "deliver",
+        "handover",
+        "return",
+        "receive",
+        "review",
+        "approve",
+    }
+)  # events a case keeps (a year of open cases is large)
 
 
 class Fold:
@@ -206,8 +221,9 @@ def fold(lines: Iterable[Located], timeline: bool = True) -> Folded:
     return state.result()
 
 
-def _apply(cases: dict[str, Case], kind: str, case_id: object, event: Event, where: tuple[str, int],
-           timeline: bool) -> str:
+def _apply(
+    cases: dict[str, Case], kind: str, case_id: object, event: Event, where: tuple[str, int], timeline: bool
+) -> str:
     if not isinstance(case_id, str) or not case_id:
         return "记录缺少案件编号（case）"
     if kind == "intake":
@@ -273,9 +289,17 @@ def _opened(event: Event, where: tuple[str, int]) -> Case:
     if not isinstance(event.get("applicant", {}), dict) or not isinstance(event["service"], str):
         raise TypeError("applicant 应为对象，service 应为文本")
     received = {m["code"]: int(m.get("copies", 1)) for m in event.get("received", [])}
-    return Case(id=event["case"], service=event["service"], opened=event["ts"],
-                applicant=dict(event.get("applicant", {})), first_contact=event.get("first_contact") or event["by"],
-                holder=event["by"], received=received, last_ts=event["ts"], where=where)
+    return Case(
+        id=event["case"],
+        service=event["service"],
+        opened=event["ts"],
+        applicant=dict(event.get("applicant", {})),
+        first_contact=event.get("first_contact") or event["by"],
+        holder=event["by"],
+        received=received,
+        last_ts=event["ts"],
+        where=where,
+    )
 
 
 def _notice(case: Case, event: Event) -> None:
@@ -307,8 +331,16 @@ def _accept(case: Case, event: Event) -> None:
     case.holder = event["by"]
     case.accepted_on = day_of(event["ts"])
     case.clock_from = dt.date.fromisoformat(event["clock_from"])
-    case.parts = {p["department"]: {"limit": int(p["limit"]), "name": p.get("name", p["department"]), "done_on": None,
-                                    "opinion": "", "by": ""} for p in event.get("parts", ())}
+    case.parts = {
+        p["department"]: {
+            "limit": int(p["limit"]),
+            "name": p.get("name", p["department"]),
+            "done_on": None,
+            "opinion": "",
+            "by": "",
+        }
+        for p in event.get("parts", ())
+    }
 
 
 def _handover(case: Case, event: Event) -> None:
@@ -344,8 +376,15 @@ def _part(case: Case, event: Event) -> None:
         raise ValueError(f"本案没有协办部门 {dept}")
     if case.parts[dept].get("done_on"):
         raise ValueError(f"协办部门 {dept} 的协办已完成")
-    case.parts = {**case.parts, dept: {**case.parts[dept], "done_on": day_of(event["ts"]),
-                                       "opinion": event.get("opinion", ""), "by": event["by"]}}
+    case.parts = {
+        **case.parts,
+        dept: {
+            **case.parts[dept],
+            "done_on": day_of(event["ts"]),
+            "opinion": event.get("opinion", ""),
+            "by": event["by"],
+        },
+    }
 
 
 def _forward(case: Case, event: Event) -> None:
@@ -357,8 +396,12 @@ def _forward(case: Case, event: Event) -> None:
 def _answer(case: Case, event: Event) -> None:
     if not case.forward or case.forward.get("result"):
         raise ValueError("案件没有待答复的报送")
-    case.forward = {**case.forward, "result": event["result"], "answered_on": day_of(event["ts"]),
-                    "note": event.get("note", "")}
+    case.forward = {
+        **case.forward,
+        "result": event["result"],
+        "answered_on": day_of(event["ts"]),
+        "note": event.get("note", ""),
+    }
 
 
 def _send_back(case: Case, event: Event) -> None:
@@ -370,12 +413,17 @@ def _send_back(case: Case, event: Event) -> None:
 def _closed(status: str) -> Callable[[Case, Event], None]:
     def apply(case: Case, event: Event) -> None:
         case.status, case.closed_on, case.closing = status, day_of(event["ts"]), event
+
     return apply
 
 
 def _conclude(case: Case, event: Event) -> None:
     case.status, case.result, case.concluded_on, case.decision = (
-        "concluded", event["result"], day_of(event["ts"]), event)
+        "concluded",
+        event["result"],
+        day_of(event["ts"]),
+        event,
+    )
 
 
 def _deliver(case: Case, event: Event) -> None:
@@ -398,9 +446,18 @@ def _resume(case: Case, event: Event) -> None:
 
 
 def _extend(case: Case, event: Event) -> None:
-    case.extensions += (Extension(int(event["days"]), event["reason"], event.get("basis", ""), day_of(event["ts"]),
-                                  event.get("approved_by", ""), bool(event.get("late")), event.get("opinion", ""),
-                                  event.get("old_due", "")),)
+    case.extensions += (
+        Extension(
+            int(event["days"]),
+            event["reason"],
+            event.get("basis", ""),
+            day_of(event["ts"]),
+            event.get("approved_by", ""),
+            bool(event.get("late")),
+            event.get("opinion", ""),
+            event.get("old_due", ""),
+        ),
+    )
 
 
 def _overdue(case: Case, event: Event) -> None:
@@ -452,8 +509,10 @@ def describe(event: Event) -> str:
         got = "、".join(f"{m['code']}×{m.get('copies', 1)}" for m in event.get("received", [])) or "无"
         return f"收件登记（事项 {event['service']}；收到材料：{got}）"
     if kind == "notice":
-        listed = "、".join(f"{i['code']}（{'缺' if i.get('problem') == 'missing' else '有误'}{'：' + i['reason'] if i.get('reason') else ''}）"
-                          for i in event["items"])
+        listed = "、".join(
+            f"{i['code']}（{'缺' if i.get('problem') == 'missing' else '有误'}{'：' + i['reason'] if i.get('reason') else ''}）"
+            for i in event["items"]
+        )
         text = f"一次性告知第 {event.get('seq', 1)} 次：{listed}；补正期限 {event.get('supplement_by', '')}"
         if event.get("breach"):
             text += f"；违反一次性告知（首次告知时即应告知：{'、'.join(event['breach'])}）"
@@ -463,8 +522,9 @@ def describe(event: Event) -> str:
     if kind == "accept":
         text = f"受理，{event['clock_from']} 的次日起计算办理时限"
         if event.get("parts"):
-            text += "；联办，协办部门：" + "、".join(f"{p.get('name', p['department'])}（{p['limit']} 日）"
-                                              for p in event["parts"])
+            text += "；联办，协办部门：" + "、".join(
+                f"{p.get('name', p['department'])}（{p['limit']} 日）" for p in event["parts"]
+            )
         return text
     if kind in ("handover", "return"):
         verb = "移交" if kind == "handover" else "回交窗口"
@@ -482,16 +542,20 @@ def describe(event: Event) -> str:
         return f"审查（一审）意见：{event.get('opinion', '')}"
     if kind == "approve":
         return f"复核（一核）同意（审查人：{event.get('reviewer_name') or event.get('reviewer', '')}）" + (
-            f"：{event['opinion']}" if event.get("opinion") else "")
+            f"：{event['opinion']}" if event.get("opinion") else ""
+        )
     if kind == "part":
-        return f"协办完成：{event.get('name') or event['department']}" + (
-            f"（意见：{event['opinion']}）" if event.get("opinion") else "") + (
-            f"，超过协办时限 {event['days_late']} 日" if event.get("days_late") else "")
+        return (
+            f"协办完成：{event.get('name') or event['department']}"
+            + (f"（意见：{event['opinion']}）" if event.get("opinion") else "")
+            + (f"，超过协办时限 {event['days_late']} 日" if event.get("days_late") else "")
+        )
     if kind == "forward":
         return f"报送 {event.get('to', '')}，待上级机关答复"
     if kind == "answer":
         return f"上级机关答复：{result_name(event.get('result'))}" + (
-            f"（{event['note']}）" if event.get("note") else "")
+            f"（{event['note']}）" if event.get("note") else ""
+        )
     if kind == "refuse":
         return f"不予受理：{event.get('reason', '')}"
     if kind == "refer":
@@ -508,5 +572,7 @@ def describe(event: Event) -> str:
         return f"作出决定：{result_name(event.get('result'))}" + (f"（{event['note']}）" if event.get("note") else "")
     if kind == "deliver":
         who = event.get("to") or "申请人"
-        return f"送达/领取：{who}" + ("（代领，授权：" + event.get("authorisation", "") + "）" if event.get("proxy") else "")
+        return f"送达/领取：{who}" + (
+            "（代领，授权：" + event.get("authorisation", "") + "）" if event.get("proxy") else ""
+        )
     return label(kind) + (f"：{event['reason']}" if event.get("reason") else "")

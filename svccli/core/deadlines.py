@@ -18,8 +18,17 @@ from svccli.core.catalog import Rules, ServiceItem
 
 ONE_DAY = dt.timedelta(days=1)
 # Steps whose time is not counted (DOMAIN.md "Time limits"; 002 十.2(3): a site visit is counted)
-PAUSE_REASONS = {"hearing": "听证", "tender": "招标", "auction": "拍卖", "inspection": "检验", "testing": "检测",
-                 "survey": "勘测", "quarantine": "检疫", "appraisal": "鉴定", "expert-review": "专家评审"}
+PAUSE_REASONS = {
+    "hearing": "听证",
+    "tender": "招标",
+    "auction": "拍卖",
+    "inspection": "检验",
+    "testing": "检测",
+    "survey": "勘测",
+    "quarantine": "检疫",
+    "appraisal": "鉴定",
+    "expert-review": "专家评审",
+}
 
 
 @dataclass(frozen=True)
@@ -67,8 +76,15 @@ def due(case: Case, item: ServiceItem, rules: Rules, calendar: Calendar, today: 
         n = max(0, days_between(calendar, p.start, p.end or max(today, p.start), unit))
         paused += n
         end = add_days(calendar, end, n, unit)
-    return Due(end, item.committed_limit, unit, paused, extended,
-               calendar.any_provisional(case.clock_from, end), case.status != "suspended")
+    return Due(
+        end,
+        item.committed_limit,
+        unit,
+        paused,
+        extended,
+        calendar.any_provisional(case.clock_from, end),
+        case.status != "suspended",
+    )
 
 
 def days_late(d: Due, calendar: Calendar, on: dt.date) -> int:

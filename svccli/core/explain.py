@@ -14,8 +14,18 @@ from svccli.core.cases import Case, Pause
 from svccli.core.catalog import Rules, ServiceItem
 from svccli.core.deadlines import ONE_DAY, unit_of
 
-MARKS = {"received": "收件", "accepted": "受理（不计）", "before": "未起算", "counted": "计入", "adjusted": "调休上班，计入",
-         "weekend": "周末", "holiday": "节假日", "paused": "暂停，不计", "extended": "延期，计入", "after": "超过期限"}
+MARKS = {
+    "received": "收件",
+    "accepted": "受理（不计）",
+    "before": "未起算",
+    "counted": "计入",
+    "adjusted": "调休上班，计入",
+    "weekend": "周末",
+    "holiday": "节假日",
+    "paused": "暂停，不计",
+    "extended": "延期，计入",
+    "after": "超过期限",
+}
 
 
 @dataclass(frozen=True)
@@ -59,9 +69,13 @@ def ledger(case: Case, item: ServiceItem, rules: Rules, calendar: Calendar, toda
                 mark = "adjusted" if info.kind == "adjusted" else "counted"
         else:
             mark = info.kind
-        is_due = due_day is None and day > case.clock_from and count == limit and mark in ("counted", "adjusted", "extended")
+        is_due = (
+            due_day is None and day > case.clock_from and count == limit and mark in ("counted", "adjusted", "extended")
+        )
         if is_due or (limit == 0 and day == case.clock_from):
             due_day = day
-        days.append(LedgerDay(day, mark, count, note, info.provisional, is_due or (limit == 0 and day == case.clock_from)))
+        days.append(
+            LedgerDay(day, mark, count, note, info.provisional, is_due or (limit == 0 and day == case.clock_from))
+        )
         day += ONE_DAY
     return days

@@ -23,8 +23,15 @@ from svccli.core.deadlines import Due, days_between, due, part_due, receive_by
 
 # Order of the listing. A late handover and a late part come first: materials adrift between the window
 # and a section, and a co-handler holding up a joint case, are the most urgent things to chase.
-KINDS = {"handover": "交接未接收", "part": "协办超期", "overdue": "超期", "deemed": "超时默许", "lapsed": "补正逾期",
-         "owed": "容缺材料逾期", "warning": "即将到期"}
+KINDS = {
+    "handover": "交接未接收",
+    "part": "协办超期",
+    "overdue": "超期",
+    "deemed": "超时默许",
+    "lapsed": "补正逾期",
+    "owed": "容缺材料逾期",
+    "warning": "即将到期",
+}
 LATE = ("handover", "part", "overdue", "deemed")  # the office's own lateness: the daily check exits 3 for these
 
 
@@ -53,12 +60,22 @@ def _served_or_told_by(case: Case, on: dt.date) -> bool:
     return bool(case.notified_on and case.notified_on <= on)
 
 
-def check_case(case: Case, catalog: Catalog, calendar: Calendar, today: dt.date, warn_days: int | None) -> list[Finding]:
+def check_case(
+    case: Case, catalog: Catalog, calendar: Calendar, today: dt.date, warn_days: int | None
+) -> list[Finding]:
     item = catalog.item(case.service)
     if item is None:
         return []
-    found = [f for f in (_handover(case, item, calendar, today), *_parts(case, item, catalog, calendar, today),
-                         _lapsed(case, item, calendar, today), _owed(case, item, catalog, calendar, today)) if f]
+    found = [
+        f
+        for f in (
+            _handover(case, item, calendar, today),
+            *_parts(case, item, catalog, calendar, today),
+            _lapsed(case, item, calendar, today),
+            _owed(case, item, catalog, calendar, today),
+        )
+        if f
+    ]
     late = _late(case, item, catalog, calendar, today, warn_days)
     return found + [late] if late else found
 
@@ -71,8 +88,15 @@ def _handover(case: Case, item: ServiceItem, calendar: Calendar, today: dt.date)
     by = receive_by(calendar, dt.date.fromisoformat(moving["ts"][:10]))
     if today <= by:
         return None
-    return Finding("handover", case, item, None, max(1, calendar.workdays_between(by, today)), by,
-                   moving.get("to_name") or moving.get("to", ""))
+    return Finding(
+        "handover",
+        case,
+        item,
+        None,
+        max(1, calendar.workdays_between(by, today)),
+        by,
+        moving.get("to_name") or moving.get("to", ""),
+    )
 
 
 def _parts(case: Case, item: ServiceItem, catalog: Catalog, calendar: Calendar, today: dt.date) -> list[Finding]:
@@ -83,8 +107,17 @@ def _parts(case: Case, item: ServiceItem, catalog: Catalog, calendar: Calendar, 
         d = part_due(case, dept, item, catalog.office.rules, calendar)
         if d is not None and today > d:
             unit = item.limit_unit or catalog.office.rules.limit_unit
-            found.append(Finding("part", case, item, None, max(1, days_between(calendar, d, today, unit)), d,
-                                 case.parts[dept].get("name", dept)))
+            found.append(
+                Finding(
+                    "part",
+                    case,
+                    item,
+                    None,
+                    max(1, days_between(calendar, d, today, unit)),
+                    d,
+                    case.parts[dept].get("name", dept),
+                )
+            )
     return found
 
 
@@ -106,8 +139,9 @@ def _owed(case: Case, item: ServiceItem, catalog: Catalog, calendar: Calendar, t
     return Finding("owed", case, item, d, max(1, calendar.workdays_between(min(dates), today)), min(dates))
 
 
-def _late(case: Case, item: ServiceItem, catalog: Catalog, calendar: Calendar, today: dt.date,
-          warn_days: int | None) -> Finding | None:
+def _late(
+    case: Case, item: ServiceItem, catalog: Catalog, calendar: Calendar, today: dt.date, warn_days: int | None
+) -> Finding | None:
     if case.status not in ("accepted", "concluded"):  # paused, pending or closed: not overdue
         return None
     d = due(case, item, catalog.office.rules, calendar, today)
@@ -161,7 +195,9 @@ def may_be_listed(woken: tuple[dt.date | None, dt.date | None], today: dt.date, 
     """Whether a case with these wake dates can be listed today; `horizon` (see `warning_horizon`)
     when warnings are asked for."""
     first, due_day = woken
-    return (first is not None and first <= today) or (horizon is not None and due_day is not None and due_day <= horizon)
+    return (first is not None and first <= today) or (
+        horizon is not None and due_day is not None and due_day <= horizon
+    )
 
 
 def warning_horizon(calendar: Calendar, today: dt.date, warn_days: int | None) -> dt.date | None:
@@ -171,7 +207,9 @@ def warning_horizon(calendar: Calendar, today: dt.date, warn_days: int | None) -
     return max(calendar.add_workdays(today, warn_days + 1), today + (warn_days + 1) * ONE_DAY)
 
 
-def daily_check(cases: Iterable[Case], catalog: Catalog, calendar: Calendar, today: dt.date, warn_days: int | None = None) -> list[Finding]:
+def daily_check(
+    cases: Iterable[Case], catalog: Catalog, calendar: Calendar, today: dt.date, warn_days: int | None = None
+) -> list[Finding]:
     found = [f for c in cases for f in check_case(c, catalog, calendar, today, warn_days)]
     return sorted(found, key=listing_order)
 

@@ -7,8 +7,14 @@ import re
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
-ID_TYPES = {"resident": "居民身份证", "passport": "护照", "hk_macau": "港澳居民来往内地通行证",
-            "taiwan": "台湾居民来往大陆通行证", "foreign": "外国人永久居留身份证", "other": "其他证件"}
+ID_TYPES = {
+    "resident": "居民身份证",
+    "passport": "护照",
+    "hk_macau": "港澳居民来往内地通行证",
+    "taiwan": "台湾居民来往大陆通行证",
+    "foreign": "外国人永久居留身份证",
+    "other": "其他证件",
+}
 
 
 def mask_phone(phone: str) -> str:
@@ -40,8 +46,10 @@ def mask_id(number: str) -> str:
 
 
 # A phone or ID number standing on its own in free text (not inside a longer run of letters and digits)
-NUMBERS = re.compile(r"(?<![0-9A-Za-z])(?:(?P<id>\d{17}[\dXx]|\d{15})|(?P<phone>1[3-9]\d{9}|0\d{2,3}-\d{7,8}))"
-                     r"(?![0-9A-Za-z])")
+NUMBERS = re.compile(
+    r"(?<![0-9A-Za-z])(?:(?P<id>\d{17}[\dXx]|\d{15})|(?P<phone>1[3-9]\d{9}|0\d{2,3}-\d{7,8}))"
+    r"(?![0-9A-Za-z])"
+)
 
 
 def mask_numbers(text: str) -> str:

@@ -119,7 +119,8 @@ class Roster:
             return staff_id in self.posts[code].holders
         if kind == "window":
             return self.windows[code].head == staff_id or any(
-                staff_id in p.holders for p in self.posts.values() if p.window == code)
+                staff_id in p.holders for p in self.posts.values() if p.window == code
+            )
         return False
 
 

@@ -44,7 +44,9 @@ def item_references(item: ServiceItem, catalog: Catalog, roster: Roster) -> Iter
         if part.department not in catalog.departments:
             yield _at(part.src, f"协办部门 {part.department} 不在服务事项目录的部门中")
         if part.limit > item.committed_limit:
-            yield _at(part.src, f"协办部门 {part.department} 的时限 {part.limit} 超过整件承诺时限 {item.committed_limit}")
+            yield _at(
+                part.src, f"协办部门 {part.department} 的时限 {part.limit} 超过整件承诺时限 {item.committed_limit}"
+            )
     if item.kind == "forwarded" and not item.forward_to:
         yield _at(item.src, f"报批件 {item.code} 须写明上报机关（forward_to）")
 

@@ -22,9 +22,19 @@ def item_view(item: ServiceItem, catalog: Catalog, roster: Roster) -> dict:
         "legal_basis": item.legal_basis,
         "body": item.body or catalog.department_name(item.department),
         "conditions": list(item.conditions),
-        "materials": [{"code": m.code, "name": m.name, "copies": m.copies, "form": m.form_name,
-                       "required": m.required, "condition": m.condition, "sample": m.sample,
-                       "may_owe": m.may_owe} for m in item.materials],
+        "materials": [
+            {
+                "code": m.code,
+                "name": m.name,
+                "copies": m.copies,
+                "form": m.form_name,
+                "required": m.required,
+                "condition": m.condition,
+                "sample": m.sample,
+                "may_owe": m.may_owe,
+            }
+            for m in item.materials
+        ],
         "procedure": list(item.procedure),
         "statutory_limit": item.statutory_limit,
         "committed_limit": item.committed_limit,
@@ -35,8 +45,9 @@ def item_view(item: ServiceItem, catalog: Catalog, roster: Roster) -> dict:
         "location": item.location,
         "consultation_phone": item.phone("consultation") or office.phone("consultation"),
         "supervision_phone": item.phone("supervision") or office.phone("supervision"),
-        "joint_parts": [{"department": catalog.department_name(p.department), "limit": p.limit}
-                        for p in item.joint_parts],
+        "joint_parts": [
+            {"department": catalog.department_name(p.department), "limit": p.limit} for p in item.joint_parts
+        ],
         "forward_to": item.forward_to,
         "office": office.name,
     }

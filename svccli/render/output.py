@@ -25,10 +25,21 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def output_options(f):
     """--format and --encoding for every list command."""
-    f = click.option("--encoding", type=click.Choice(ENCODINGS), default="utf-8-sig", show_default=True,
-                     help="CSV 编码：utf-8-sig（带 BOM，Excel/WPS 可直接打开）或 gb18030。")(f)
-    f = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-                     help="输出格式：table（表格）、json 或 csv。")(f)
+    f = click.option(
+        "--encoding",
+        type=click.Choice(ENCODINGS),
+        default="utf-8-sig",
+        show_default=True,
+        help="CSV 编码：utf-8-sig（带 BOM，Excel/WPS 可直接打开）或 gb18030。",
+    )(f)
+    f = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="table",
+        show_default=True,
+        help="输出格式：table（表格）、json 或 csv。",
+    )(f)
     return f
 
 
@@ -51,8 +62,9 @@ def to_json(rows: Sequence[dict]) -> bytes:
         return (json.dumps(list(rows), ensure_ascii=False, indent=2, default=str) + "\n").encode("utf-8")
 
 
-def emit(rows: Sequence[dict], columns: Sequence[tuple[str, str]], fmt: str, encoding: str = "utf-8-sig",
-         empty: str = "") -> None:
+def emit(
+    rows: Sequence[dict], columns: Sequence[tuple[str, str]], fmt: str, encoding: str = "utf-8-sig", empty: str = ""
+) -> None:
     data = render(rows, columns, fmt, encoding)
     if not rows and fmt == "table" and empty:
         click.echo(empty, err=True)
@@ -101,6 +113,7 @@ class _Widths(dict):
         if text.isascii() and text.isprintable():
             return len(text)  # not stored: ids and dates rarely repeat
         from wcwidth import wcswidth  # lazy: only tables with non-ASCII cells need it
+
         width = self[text] = wcswidth(text)
         return width
 

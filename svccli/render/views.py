@@ -31,8 +31,7 @@ TARGET_KINDS = {"section": "科室", "staff": "工作人员", "post": "岗位", 
 
 def office_view(catalog: Catalog) -> dict:
     o = catalog.office
-    return {"code": o.code, "name": o.name, "address": o.address,
-            "phones": {k: v for k, v in o.phones}}
+    return {"code": o.code, "name": o.name, "address": o.address, "phones": {k: v for k, v in o.phones}}
 
 
 def case_view(case: Case, catalog: Catalog, roster: Roster, calendar: Calendar, today: dt.date) -> dict:
@@ -45,14 +44,23 @@ def case_view(case: Case, catalog: Catalog, roster: Roster, calendar: Calendar, 
         "office": office_view(catalog),
         "today": today.isoformat(),
         "case": {
-            "id": case.id, "status": case.status, "status_name": STATUS.get(case.status, case.status),
+            "id": case.id,
+            "status": case.status,
+            "status_name": STATUS.get(case.status, case.status),
             "opened": case.opened[:10],
-            "service_code": item.code, "service_name": item.name,
+            "service_code": item.code,
+            "service_name": item.name,
             "department": catalog.department_name(item.department),
-            "kind": item.kind_name, "licensing": item.licensing, "legal_basis": item.legal_basis,
-            "procedure": list(item.procedure), "statutory_limit": item.statutory_limit,
-            "committed_limit": item.committed_limit, "unit": unit_name, "fee": item.fee or "不收费",
-            "location": item.location, "body": item.body or catalog.department_name(item.department),
+            "kind": item.kind_name,
+            "licensing": item.licensing,
+            "legal_basis": item.legal_basis,
+            "procedure": list(item.procedure),
+            "statutory_limit": item.statutory_limit,
+            "committed_limit": item.committed_limit,
+            "unit": unit_name,
+            "fee": item.fee or "不收费",
+            "location": item.location,
+            "body": item.body or catalog.department_name(item.department),
             "clock_from": case.clock_from.isoformat() if case.clock_from else "",
             "delivered_on": case.delivered_on.isoformat() if case.delivered_on else "",
             "consultation_phone": item.phone("consultation") or catalog.office.phone("consultation"),
@@ -62,38 +70,67 @@ def case_view(case: Case, catalog: Catalog, roster: Roster, calendar: Calendar, 
             "holder": roster.name(case.holder),
         },
         "applicant": {
-            "name": applicant.get("name", ""), "phone": applicant.get("phone", ""),
+            "name": applicant.get("name", ""),
+            "phone": applicant.get("phone", ""),
             "id_number": applicant.get("id_number", ""),
             "id_type": ID_TYPES.get(applicant.get("id_type", "resident"), applicant.get("id_type", "")),
-            "unit": applicant.get("unit", ""), "agent": applicant.get("agent", ""),
+            "unit": applicant.get("unit", ""),
+            "agent": applicant.get("agent", ""),
             "address": applicant.get("address", ""),
         },
-        "received": [{"code": code, "name": _material_name(item, code), "copies": copies,
-                      "form": _material_form(item, code)} for code, copies in case.received.items()],
-        "gaps": [{"code": g["code"], "name": g.get("name") or _material_name(item, g["code"]),
-                  "problem": "缺少" if g.get("problem") == "missing" else "有误", "reason": g.get("reason", "")}
-                 for g in (last_notice["items"] if last_notice else [])],
-        "outstanding": [{"code": code, "name": _material_name(item, code), **info,
-                         "problem_name": "缺少" if info.get("problem") == "missing" else "有误"}
-                        for code, info in case.outstanding.items()],
-        "notice": {"seq": last_notice.get("seq", 1), "date": last_notice["ts"][:10],
-                   "supplement_by": last_notice.get("supplement_by", ""),
-                   "written": bool(last_notice.get("written"))} if last_notice else None,
+        "received": [
+            {"code": code, "name": _material_name(item, code), "copies": copies, "form": _material_form(item, code)}
+            for code, copies in case.received.items()
+        ],
+        "gaps": [
+            {
+                "code": g["code"],
+                "name": g.get("name") or _material_name(item, g["code"]),
+                "problem": "缺少" if g.get("problem") == "missing" else "有误",
+                "reason": g.get("reason", ""),
+            }
+            for g in (last_notice["items"] if last_notice else [])
+        ],
+        "outstanding": [
+            {
+                "code": code,
+                "name": _material_name(item, code),
+                **info,
+                "problem_name": "缺少" if info.get("problem") == "missing" else "有误",
+            }
+            for code, info in case.outstanding.items()
+        ],
+        "notice": {
+            "seq": last_notice.get("seq", 1),
+            "date": last_notice["ts"][:10],
+            "supplement_by": last_notice.get("supplement_by", ""),
+            "written": bool(last_notice.get("written")),
+        }
+        if last_notice
+        else None,
         "accepted_on": case.accepted_on.isoformat() if case.accepted_on else "",
         "due": d.due.isoformat() if d else "",
         "due_provisional": bool(d and d.provisional),
-        "owed": [{"code": code, "name": info.get("name", code), "by": info.get("by", "")}
-                 for code, info in case.owed.items()],
+        "owed": [
+            {"code": code, "name": info.get("name", code), "by": info.get("by", "")} for code, info in case.owed.items()
+        ],
         "owed_by": max((info.get("by", "") for info in case.owed.values()), default=""),
-        "closing": {"reason": case.closing.get("reason", ""), "opinion": case.closing.get("opinion", ""),
-                    "to": case.closing.get("to", ""),
-                    "contact": case.closing.get("contact", ""),
-                    "date": case.closing.get("ts", "")[:10]},
+        "closing": {
+            "reason": case.closing.get("reason", ""),
+            "opinion": case.closing.get("opinion", ""),
+            "to": case.closing.get("to", ""),
+            "contact": case.closing.get("contact", ""),
+            "date": case.closing.get("ts", "")[:10],
+        },
         "extension": _extension_view(case),
         "handover": _handover_view(case, item, roster),
-        "conclusion": {"result": case.result, "result_name": RESULTS.get(case.result, case.result),
-                       "date": case.concluded_on.isoformat() if case.concluded_on else "",
-                       "note": case.decision.get("note", ""), "reasons": case.decision.get("reasons", "")},
+        "conclusion": {
+            "result": case.result,
+            "result_name": RESULTS.get(case.result, case.result),
+            "date": case.concluded_on.isoformat() if case.concluded_on else "",
+            "note": case.decision.get("note", ""),
+            "reasons": case.decision.get("reasons", ""),
+        },
     }
 
 
@@ -112,8 +149,15 @@ def _extension_view(case: Case) -> dict | None:
     if not case.extensions:
         return None
     e = case.extensions[-1]
-    return {"days": e.days, "reason": e.reason, "basis": e.basis, "date": e.on.isoformat(),
-            "opinion": e.opinion, "old_due": e.old_due, "late": e.late}
+    return {
+        "days": e.days,
+        "reason": e.reason,
+        "basis": e.basis,
+        "date": e.on.isoformat(),
+        "opinion": e.opinion,
+        "old_due": e.old_due,
+        "late": e.late,
+    }
 
 
 def _handover_view(case: Case, item, roster: Roster) -> dict | None:
@@ -125,19 +169,34 @@ def _handover_view(case: Case, item, roster: Roster) -> dict | None:
     got = h.get("received") or {}
     sender = roster.staff.get(h["by"])
     section = roster.sections.get(sender.section) if sender and sender.section else None
-    materials = [{"code": m["code"], "name": _material_name(item, m["code"]), "form": _material_form(item, m["code"]),
-                  "copies": int(m.get("copies", 1))} for m in h.get("materials", [])]
+    materials = [
+        {
+            "code": m["code"],
+            "name": _material_name(item, m["code"]),
+            "form": _material_form(item, m["code"]),
+            "copies": int(m.get("copies", 1)),
+        }
+        for m in h.get("materials", [])
+    ]
     return {
-        "kind": h["type"], "is_return": h["type"] == "return",
+        "kind": h["type"],
+        "is_return": h["type"] == "return",
         "subtitle": "（办理结果及材料回交窗口）" if h["type"] == "return" else "（窗口移交主办科室）",
-        "from_name": roster.name(h["by"]), "from_unit": section.name if section else (sender.unit if sender else ""),
-        "to_name": h.get("to_name") or h.get("to", ""), "to_kind": TARGET_KINDS.get(h.get("to_kind", ""), ""),
+        "from_name": roster.name(h["by"]),
+        "from_unit": section.name if section else (sender.unit if sender else ""),
+        "to_name": h.get("to_name") or h.get("to", ""),
+        "to_kind": TARGET_KINDS.get(h.get("to_kind", ""), ""),
         "receiver_name": roster.name(h["receiver"]) if h.get("receiver") else "",
-        "materials": materials, "count": len(materials), "total": sum(m["copies"] for m in materials),
-        "date": h["ts"][:10], "time": h["ts"][11:16], "note": h.get("note", ""),
+        "materials": materials,
+        "count": len(materials),
+        "total": sum(m["copies"] for m in materials),
+        "date": h["ts"][:10],
+        "time": h["ts"][11:16],
+        "note": h.get("note", ""),
         "applicant_phone": mask_phone(case.applicant.get("phone", "")),
         "result_name": RESULTS.get(case.result, case.result) if h["type"] == "return" and case.result else "",
-        "received": bool(got), "received_by": roster.name(got["by"]) if got else "",
+        "received": bool(got),
+        "received_by": roster.name(got["by"]) if got else "",
         "received_at": got.get("ts", "")[:16].replace("T", " ") if got else "",
         "received_for": roster.name(got["for"]) if got.get("for") else "",
     }

@@ -144,14 +144,16 @@ def _item_maker(state: State, key: str) -> Callable[[str, bytes], ServiceItem]:
 
 def _write(state: State, key: str, home: Home) -> None:
     cat = home.catalog
-    parts = dict(zip(PARTS, (cat.office, dict(cat.departments), home.roster, home.calendar, home.scoring,
-                             list(home.problems))))
+    parts = dict(
+        zip(PARTS, (cat.office, dict(cat.departments), home.roster, home.calendar, home.scoring, list(home.problems)))
+    )
     rows = [(code, pos, codec.dumps(item)) for pos, (code, item) in enumerate(cat.items.items())]
     with state.writing() as conn:
         conn.execute("DELETE FROM catalog_item")
         conn.executemany("INSERT INTO catalog_item VALUES (?, ?, ?)", rows)
-        conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                         [("catalog", codec.dumps(parts)), ("catalog_key", key)])
+        conn.executemany(
+            "INSERT OR REPLACE INTO meta VALUES (?, ?)", [("catalog", codec.dumps(parts)), ("catalog_key", key)]
+        )
 
 
 __all__ = ["LazyMapping", "Unavailable", "catalog_key", "key_of", "load_home_cached"]

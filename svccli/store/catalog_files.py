@@ -25,9 +25,29 @@ from svccli.core.problems import Problem
 from svccli.core.roster import ROLES, Post, Roster, Section, Staff, Window
 from svccli.store.yamlfile import Node, load_yaml
 
-ITEM_KEYS = ("code", "name", "kind", "licensing", "legal_basis", "body", "conditions", "materials",
-             "procedure", "statutory_limit", "committed_limit", "limit_unit", "fee", "fee_basis", "post",
-             "location", "phones", "supplement_days", "deemed_approval", "joint", "forward_to")
+ITEM_KEYS = (
+    "code",
+    "name",
+    "kind",
+    "licensing",
+    "legal_basis",
+    "body",
+    "conditions",
+    "materials",
+    "procedure",
+    "statutory_limit",
+    "committed_limit",
+    "limit_unit",
+    "fee",
+    "fee_basis",
+    "post",
+    "location",
+    "phones",
+    "supplement_days",
+    "deemed_approval",
+    "joint",
+    "forward_to",
+)
 
 
 def _root(path: Path, home: Path, problems: list[Problem], what: str) -> Node | None:
@@ -221,21 +241,38 @@ def _staff(n: Node) -> Staff:
     for role in roles:
         if role not in ROLES:
             n.problem(n.key_line("roles"), f"未知角色 “{role}”（可选：{', '.join(ROLES)}）")
-    return Staff(id=n.code("id"), name=n.text("name", required=True), phone=n.text("phone"),
-                 unit=n.text("unit"), roles=tuple(r for r in roles if r in ROLES),
-                 section=n.code("section", required=False), login=n.text("login"), src=n.src)
+    return Staff(
+        id=n.code("id"),
+        name=n.text("name", required=True),
+        phone=n.text("phone"),
+        unit=n.text("unit"),
+        roles=tuple(r for r in roles if r in ROLES),
+        section=n.code("section", required=False),
+        login=n.text("login"),
+        src=n.src,
+    )
 
 
 def _section(n: Node) -> Section:
     n.only("code", "name", "department", "chief")
-    return Section(code=n.code("code"), name=n.text("name", required=True),
-                   department=n.code("department"), chief=n.code("chief", required=False), src=n.src)
+    return Section(
+        code=n.code("code"),
+        name=n.text("name", required=True),
+        department=n.code("department"),
+        chief=n.code("chief", required=False),
+        src=n.src,
+    )
 
 
 def _window(n: Node) -> Window:
     n.only("code", "name", "department", "head")
-    return Window(code=n.code("code"), name=n.text("name", required=True),
-                  department=n.code("department"), head=n.code("head", required=False), src=n.src)
+    return Window(
+        code=n.code("code"),
+        name=n.text("name", required=True),
+        department=n.code("department"),
+        head=n.code("head", required=False),
+        src=n.src,
+    )
 
 
 def _post(n: Node) -> Post:
@@ -243,8 +280,14 @@ def _post(n: Node) -> Post:
     a = n.code("a", required=False)
     if not a:
         n.problem(n.line, "岗位没有 A 岗人员（a）")
-    return Post(code=n.code("code"), name=n.text("name"), window=n.code("window"),
-                a=a, b=n.texts("b"), src=(n.path, n.key_line("b") if "b" in n.data else n.line))
+    return Post(
+        code=n.code("code"),
+        name=n.text("name"),
+        window=n.code("window"),
+        a=a,
+        b=n.texts("b"),
+        src=(n.path, n.key_line("b") if "b" in n.data else n.line),
+    )
 
 
 def load_calendar(home: Path, problems: list[Problem]) -> Calendar:

@@ -43,11 +43,13 @@ def _required(text: str) -> dt.date:
 
 def _dated(keys: tuple[str, ...]) -> tuple[Callable[[dict], dict], Callable[[dict], dict]]:
     """Encode and decode a dict whose `keys` hold dates (None allowed)."""
+
     def enc(d: dict) -> dict:
         return {**d, **{k: _day(d[k]) for k in keys if k in d}}
 
     def dec(d: dict) -> dict:
         return {**d, **{k: _date(d[k]) for k in keys if k in d}}
+
     return enc, dec
 
 
@@ -56,18 +58,26 @@ _FWD_ENC, _FWD_DEC = _dated(("on", "answered_on"))
 
 # field -> (to JSON, from JSON); fields not named hold JSON values already (str, dicts of events)
 CASE_CODECS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
-    **{name: (_day, _date) for name in ("accepted_on", "clock_from", "concluded_on", "delivered_on",
-                                        "notified_on", "closed_on")},
+    **{
+        name: (_day, _date)
+        for name in ("accepted_on", "clock_from", "concluded_on", "delivered_on", "notified_on", "closed_on")
+    },
     **{name: (list, tuple) for name in ("sendbacks", "notices", "breaches", "handovers", "reviews")},
     "where": (list, tuple),
     "supplied_after_notice": (sorted, frozenset),
     "overdue_days": (lambda s: sorted(map(_day, s)), lambda v: frozenset(map(_date, v))),
-    "pauses": (lambda ps: [[p.reason, _day(p.start), _day(p.end), p.note] for p in ps],
-               lambda v: tuple(Pause(r, _required(s), _date(e), n) for r, s, e, n in v)),
-    "extensions": (lambda es: [[*dataclasses.astuple(e)[:3], _day(e.on), *dataclasses.astuple(e)[4:]] for e in es],
-                   lambda v: tuple(Extension(d, r, b, _required(on), *rest) for d, r, b, on, *rest in v)),
-    "steps": (lambda ss: [[s.ts, s.by, s.kind, s.text, list(s.where)] for s in ss],
-              lambda v: tuple(Step(ts, by, k, t, tuple(w)) for ts, by, k, t, w in v)),
+    "pauses": (
+        lambda ps: [[p.reason, _day(p.start), _day(p.end), p.note] for p in ps],
+        lambda v: tuple(Pause(r, _required(s), _date(e), n) for r, s, e, n in v),
+    ),
+    "extensions": (
+        lambda es: [[*dataclasses.astuple(e)[:3], _day(e.on), *dataclasses.astuple(e)[4:]] for e in es],
+        lambda v: tuple(Extension(d, r, b, _required(on), *rest) for d, r, b, on, *rest in v),
+    ),
+    "steps": (
+        lambda ss: [[s.ts, s.by, s.kind, s.text, list(s.where)] for s in ss],
+        lambda v: tuple(Step(ts, by, k, t, tuple(w)) for ts, by, k, t, w in v),
+    ),
     "parts": (lambda p: {k: _PART_ENC(v) for k, v in p.items()}, lambda p: {k: _PART_DEC(v) for k, v in p.items()}),
     "forward": (_FWD_ENC, _FWD_DEC),
 }
@@ -92,9 +102,14 @@ def load_case(blob: bytes) -> Case:
 
 # -- the catalogue -------------------------------------------------------------------------------
 
+
 def _dataclasses(*modules: Any) -> dict[str, type]:
-    return {k: v for m in modules for k, v in vars(m).items()
-            if isinstance(v, type) and dataclasses.is_dataclass(v) and v.__module__ == m.__name__}
+    return {
+        k: v
+        for m in modules
+        for k, v in vars(m).items()
+        if isinstance(v, type) and dataclasses.is_dataclass(v) and v.__module__ == m.__name__
+    }
 
 
 CLASSES = _dataclasses(calendar, catalog, problems, roster, scoring)
@@ -131,7 +146,7 @@ def from_plain(value: Any) -> Any:
     if not isinstance(value, dict):
         return value
     if len(value) == 1:
-        (tag, inner), = value.items()
+        ((tag, inner),) = value.items()
         if tag == "$d":
             return dt.date.fromisoformat(inner)
         if tag == "$t":

@@ -22,7 +22,9 @@ from svccli.store.home import Home
 from svccli.store.state import _from_records, _state_of, rebuilt_if_undecodable, refresh
 
 
-def daily(home: Home, today: dt.date, warn_days: int | None, entry: Callable[[Finding], Any]) -> tuple[list, list[Problem]]:
+def daily(
+    home: Home, today: dt.date, warn_days: int | None, entry: Callable[[Finding], Any]
+) -> tuple[list, list[Problem]]:
     """The daily check's findings as `entry` makes them (JSON data), and the problems found.
     Only the cases that can be listed today are looked at (their wake dates), and a case unchanged
     since an earlier check of the same day and question gives that check's answer again."""
@@ -40,15 +42,17 @@ def daily(home: Home, today: dt.date, warn_days: int | None, entry: Callable[[Fi
     return state.attempt(lambda: rebuilt_if_undecodable(home, state, stored), fresh)
 
 
-def answers_of(cases: Iterable[Case], home: Home, today: dt.date, warn_days: int | None,
-               entry: Callable[[Finding], Any]) -> list:
+def answers_of(
+    cases: Iterable[Case], home: Home, today: dt.date, warn_days: int | None, entry: Callable[[Finding], Any]
+) -> list:
     """The findings over these cases, as entries read back from JSON (as stored answers are)."""
     found = daily_check(cases, home.catalog, home.calendar, today, warn_days)
     return orjson.loads(orjson.dumps([entry(f) for f in found])) if found else []
 
 
-def _answers(home: Home, state: State, today: dt.date, warn_days: int | None, entry: Callable[[Finding], Any],
-             question: str) -> list:
+def _answers(
+    home: Home, state: State, today: dt.date, warn_days: int | None, entry: Callable[[Finding], Any], question: str
+) -> list:
     same = state.meta("daily_question") == question
     with state.snapshot():  # both reads see the same state, whatever another process commits meanwhile
         answers, todo = _reused(state, _listable_args(home, today, warn_days), same)
@@ -75,10 +79,14 @@ def _answers(home: Home, state: State, today: dt.date, warn_days: int | None, en
 # the cases `overdue.may_be_listed` lets through, by their stored wake dates (indexed columns)
 LISTABLE = "(o.wake <= ? OR o.due <= ?)"
 # the answers kept for unchanged listable cases, joined into one JSON array in SQL (one parse, not thousands)
-REUSED = ("SELECT '[' || coalesce(group_concat(substr(a.answer, 2, length(a.answer) - 2), ','), '') || ']'"
-          f" FROM open_case o JOIN daily_answer a ON a.id = o.id AND a.sig = o.sig WHERE {LISTABLE} AND length(a.answer) > 2")
-TODO = ("SELECT o.id, o.sig, o.body FROM open_case o LEFT JOIN daily_answer a ON a.id = o.id AND a.sig = o.sig"
-        f" WHERE {LISTABLE} AND a.id IS NULL")
+REUSED = (
+    "SELECT '[' || coalesce(group_concat(substr(a.answer, 2, length(a.answer) - 2), ','), '') || ']'"
+    f" FROM open_case o JOIN daily_answer a ON a.id = o.id AND a.sig = o.sig WHERE {LISTABLE} AND length(a.answer) > 2"
+)
+TODO = (
+    "SELECT o.id, o.sig, o.body FROM open_case o LEFT JOIN daily_answer a ON a.id = o.id AND a.sig = o.sig"
+    f" WHERE {LISTABLE} AND a.id IS NULL"
+)
 
 
 def _reused(state: State, args: tuple[int, int], same: bool) -> tuple[list, list[tuple]]:
@@ -97,5 +105,7 @@ def listable(home: Home, today: dt.date, warn_days: int | None) -> list[str]:
     """The ids of the open cases the daily check looks at today (the state brought up to date)."""
     state = _state_of(home)
     refresh(home, state)
-    rows = state.read(f"SELECT o.id FROM open_case o WHERE {LISTABLE} ORDER BY o.id", _listable_args(home, today, warn_days))
+    rows = state.read(
+        f"SELECT o.id FROM open_case o WHERE {LISTABLE} ORDER BY o.id", _listable_args(home, today, warn_days)
+    )
     return [i for (i,) in rows]

@@ -262,9 +262,15 @@ def _rollback(conn: sqlite3.Connection) -> None:
 
 def _reason(error: BaseException) -> str:
     text = str(error) or type(error).__name__
-    known = {"database is locked": "被另一进程占用", "readonly": "只读", "disk is full": "磁盘已满",
-             "disk I/O error": "磁盘读写错误", "not a database": "不是 SQLite 数据库文件",
-             "unable to open": "无法打开", "malformed": "文件已损坏"}
+    known = {
+        "database is locked": "被另一进程占用",
+        "readonly": "只读",
+        "disk is full": "磁盘已满",
+        "disk I/O error": "磁盘读写错误",
+        "not a database": "不是 SQLite 数据库文件",
+        "unable to open": "无法打开",
+        "malformed": "文件已损坏",
+    }
     for needle, meaning in known.items():
         if needle in text:
             return meaning

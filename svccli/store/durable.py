@@ -38,7 +38,9 @@ class _Lock:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     os.close(self.fd)
-                    raise LockTimeout(f"{self.timeout:g} 秒内未能取得记录锁 {self.path}（另一个 svc 正在写入？）") from None
+                    raise LockTimeout(
+                        f"{self.timeout:g} 秒内未能取得记录锁 {self.path}（另一个 svc 正在写入？）"
+                    ) from None
                 time.sleep(0.01)
             except OSError as e:
                 _close_quietly(self.fd)
@@ -48,8 +50,15 @@ class _Lock:
         _close_quietly(self.fd)  # closing releases the lock; nothing was written through this fd
 
 
-ERRNO_TEXT = {errno.ENOSPC: "磁盘已满", errno.EIO: "磁盘读写错误", errno.EACCES: "没有权限", errno.EPERM: "不允许的操作",
-              errno.EROFS: "文件系统只读", errno.EDQUOT: "超出磁盘配额", errno.ENOENT: "文件或目录不存在"}
+ERRNO_TEXT = {
+    errno.ENOSPC: "磁盘已满",
+    errno.EIO: "磁盘读写错误",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "不允许的操作",
+    errno.EROFS: "文件系统只读",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.ENOENT: "文件或目录不存在",
+}
 
 
 def _fault(step: str, where: str, e: OSError, outcome: str) -> StoreError:

@@ -43,6 +43,7 @@ try:  # orjson parses several times faster; the standard library is the fallback
     def _dumps(obj) -> bytes:
         return orjson.dumps(obj)
 except ImportError:  # pragma: no cover
+
     def _loads(raw: bytes):
         return json.loads(raw)
 
@@ -147,7 +148,9 @@ class RecordLog:
         try:
             os.close(fd)
         except OSError as e:
-            raise _fault("关闭", self._shown(path), e, "记录未确认（可能已写入，请先用 svc check、svc cases 核实再重做）") from None
+            raise _fault(
+                "关闭", self._shown(path), e, "记录未确认（可能已写入，请先用 svc check、svc cases 核实再重做）"
+            ) from None
         return out
 
     def _shown(self, path: Path) -> str:
@@ -248,9 +251,14 @@ def read_file(data: bytes, shown: str, prev: str = "", first: int = 1) -> tuple[
             lines.append(Line(shown, n, event))
             prev = line_hash(raw)  # a torn line left mid-file by a crash is not part of the chain
     if torn:
-        problems.append(Problem(shown, len(parts) + first,
-                                "最后一行不完整（写入时中断，该记录未被确认）；运行 `svc repair` 将其移入隔离文件",
-                                torn=True))
+        problems.append(
+            Problem(
+                shown,
+                len(parts) + first,
+                "最后一行不完整（写入时中断，该记录未被确认）；运行 `svc repair` 将其移入隔离文件",
+                torn=True,
+            )
+        )
     return lines, problems
 
 
@@ -267,9 +275,15 @@ def parse_line(raw: bytes, prev: str | None) -> tuple[dict | None, str]:
         return None, f"不是有效的 JSON（{str(e).splitlines()[0][:60]}）；若是写入中断留下的残行，运行 `svc repair`"
     if type(event) is not dict:
         return None, "记录应为 JSON 对象"
-    if not (event.keys() >= REQUIRED_KEYS and type(event["v"]) is int and type(event["ts"]) is str
-            and type(event["id"]) is str and type(event["by"]) is str and type(event["type"]) is str
-            and type(event["prev"]) is str):
+    if not (
+        event.keys() >= REQUIRED_KEYS
+        and type(event["v"]) is int
+        and type(event["ts"]) is str
+        and type(event["id"]) is str
+        and type(event["by"]) is str
+        and type(event["type"]) is str
+        and type(event["prev"]) is str
+    ):
         key = next(k for k, t in REQUIRED.items() if type(event.get(k)) is not t)
         return None, f"缺少字段 “{key}” 或类型不对"
     if event["v"] > SCHEMA_VERSION:
@@ -284,6 +298,7 @@ def parse_line(raw: bytes, prev: str | None) -> tuple[dict | None, str]:
 
 
 # -- low-level helpers ------------------------------------------------------------------------
+
 
 def _subfolders(folder: str) -> list:
     """The folders in `folder` (symbolic links to folders too, as glob follows them); none when
@@ -318,7 +333,7 @@ def _tail(fd: int) -> tuple[str, bool]:
         chunk = os.pread(fd, step, pos)
         cut = chunk.rfind(b"\n")
         if cut >= 0:
-            fragment = chunk[cut + 1:] + fragment
+            fragment = chunk[cut + 1 :] + fragment
             pos += cut + 1
             break
         fragment = chunk + fragment

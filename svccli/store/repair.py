@@ -101,10 +101,20 @@ def repair(log: RecordLog, moved_at: str, by: str = "", dry_run: bool = False) -
             if not (moved or completed) or dry_run:
                 continue
             if moved:
-                notes = [{"moved_at": moved_at, "by": by, "file": shown, "line": n, "reason": reason,
-                          "bytes": len(raw), "text": raw.decode("utf-8", errors="backslashreplace"),
-                          "base64": base64.b64encode(raw).decode("ascii"), "sha": line_hash(raw)}
-                         for n, raw, reason in moved]
+                notes = [
+                    {
+                        "moved_at": moved_at,
+                        "by": by,
+                        "file": shown,
+                        "line": n,
+                        "reason": reason,
+                        "bytes": len(raw),
+                        "text": raw.decode("utf-8", errors="backslashreplace"),
+                        "base64": base64.b64encode(raw).decode("ascii"),
+                        "sha": line_hash(raw),
+                    }
+                    for n, raw, reason in moved
+                ]
                 q = quarantine_path(path)
                 _append_notes(q, notes)
                 out.quarantines.append(q.relative_to(log.home).as_posix())
@@ -164,6 +174,7 @@ def replace_atomically(path: Path, data: bytes) -> None:
 
 # -- verifying -------------------------------------------------------------------------------------
 
+
 def head_of(data: bytes) -> tuple[int, str]:
     """The number of complete lines and the hash of the last one ('' for none): the file's head.
     A later line's `prev` chains back to it, so a posted head pins everything up to that line."""
@@ -203,8 +214,13 @@ def against(log: RecordLog, posted: list[dict]) -> list[Problem]:
         rows = data.split(b"\n")
         complete = len(rows) - 1
         if complete < count:
-            problems.append(Problem(shown, complete + 1 if complete else 0,
-                                    f"公布时有 {count} 行，现只有 {complete} 行完整（记录被截断或删除）"))
+            problems.append(
+                Problem(
+                    shown,
+                    complete + 1 if complete else 0,
+                    f"公布时有 {count} 行，现只有 {complete} 行完整（记录被截断或删除）",
+                )
+            )
         elif count and line_hash(rows[count - 1]) != head:
             problems.append(Problem(shown, count, "与公布的末行哈希不符（该行或其前的记录被改动）"))
     return problems

@@ -33,8 +33,26 @@ from svccli.store.durable import lock_timeout
 from svccli.store.home import Home
 
 VIEWS = ("cases", "events", "inquiries", "record_files")
-WRITES = {"insert", "update", "delete", "replace", "create", "drop", "alter", "attach", "detach", "vacuum",
-          "reindex", "analyze", "begin", "commit", "end", "rollback", "savepoint", "release"}
+WRITES = {
+    "insert",
+    "update",
+    "delete",
+    "replace",
+    "create",
+    "drop",
+    "alter",
+    "attach",
+    "detach",
+    "vacuum",
+    "reindex",
+    "analyze",
+    "begin",
+    "commit",
+    "end",
+    "rollback",
+    "savepoint",
+    "release",
+}
 QUERY_ACTIONS = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_RECURSIVE, sqlite3.SQLITE_FUNCTION}
 BLOCKED_FUNCTIONS = {"load_extension", "fts3_tokenizer"}
 LEAD = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?(?:\*/|$)|\()*", re.S)  # blanks, comments, "(" before a statement
@@ -64,8 +82,9 @@ def answer(home: Home, today: dt.date, sql: str, reveal: bool, as_of: dt.date | 
     if home.state is None:
         home.state = State(home.path)
     state = home.state
-    return state.attempt(lambda: _on_state(state, home, today, sql, reveal),
-                         lambda: _in_memory(home, today, sql, reveal, None))
+    return state.attempt(
+        lambda: _on_state(state, home, today, sql, reveal), lambda: _in_memory(home, today, sql, reveal, None)
+    )
 
 
 def refuse_writes(sql: str) -> None:
@@ -83,8 +102,13 @@ def _on_state(state: State, home: Home, today: dt.date, sql: str, reveal: bool) 
     with state.writing() as conn:
         problems = reporting.update(conn, home, today)
     try:  # read-only as well as query_only and the authorizer: three locks on one door
-        conn = sqlite3.connect(f"file:{quote(str(state.path))}?mode=ro", uri=True, isolation_level=None,
-                               timeout=lock_timeout(), check_same_thread=False)
+        conn = sqlite3.connect(
+            f"file:{quote(str(state.path))}?mode=ro",
+            uri=True,
+            isolation_level=None,
+            timeout=lock_timeout(),
+            check_same_thread=False,
+        )
     except sqlite3.Error as e:
         state.fail(e)  # raises Unavailable: answered in memory
         raise
@@ -128,8 +152,10 @@ def _execute(conn: sqlite3.Connection, sql: str, refused: list[str]) -> tuple[li
 
 # -- the views ----------------------------------------------------------------------------------------
 
+
 def definitions(reveal: bool) -> dict[str, str]:
     """Each view's SELECT; masked columns call the masking functions unless revealing."""
+
     def masked(column: str, fn: str) -> str:
         return f"{column}" if reveal else f"{fn}({column}) AS {column}"
 
@@ -137,8 +163,8 @@ def definitions(reveal: bool) -> dict[str, str]:
     return {
         "cases": f"""SELECT case_id, service, service_name(service) AS service_name, department,
             department_name(department) AS department_name, status, status_name(status) AS status_name, is_open,
-            in_transit, {masked('applicant', 'mask_name')}, {masked('phone', 'mask_phone')},
-            {masked('id_number', 'mask_id')}, holder, staff_name(holder) AS holder_name, first_contact,
+            in_transit, {masked("applicant", "mask_name")}, {masked("phone", "mask_phone")},
+            {masked("id_number", "mask_id")}, holder, staff_name(holder) AS holder_name, first_contact,
             staff_name(first_contact) AS first_contact_name, first_handler,
             staff_name(first_handler) AS first_handler_name, opened, held_since, accepted, due, provisional,
             limit_unit, concluded, result, notified, delivered, served, closed, on_time, days_late
@@ -147,10 +173,10 @@ def definitions(reveal: bool) -> dict[str, str]:
             staff_name(staff) AS staff_name, type, event_label(type) AS type_name, case_id, {detail} AS detail
             FROM main.report_event""",
         "inquiries": f"""SELECT id AS inquiry_id, ts, substr(ts, 1, 10) AS day, staff, staff_name(staff) AS staff_name,
-            channel, {masked('person', 'mask_name')}, {masked('unit', 'mask_numbers')}, {masked('address', 'mask_name')},
-            {masked('phone', 'mask_phone')}, {masked('matter', 'mask_numbers')}, outcome, handler,
-            staff_name(handler) AS handler_name, {masked('authority', 'mask_numbers')},
-            {masked('contact', 'mask_numbers')}, first_contact, staff_name(first_contact) AS first_contact_name
+            channel, {masked("person", "mask_name")}, {masked("unit", "mask_numbers")}, {masked("address", "mask_name")},
+            {masked("phone", "mask_phone")}, {masked("matter", "mask_numbers")}, outcome, handler,
+            staff_name(handler) AS handler_name, {masked("authority", "mask_numbers")},
+            {masked("contact", "mask_numbers")}, first_contact, staff_name(first_contact) AS first_contact_name
             FROM main.report_inquiry""",
         "record_files": "SELECT path, lines, size, tail AS head FROM main.report_file",
     }
@@ -206,11 +232,15 @@ def _functions(home: Home, today: dt.date, reveal: bool) -> dict[str, tuple[int,
         return item.name if item else code
 
     found: dict[str, tuple[int, Callable[..., Any]]] = {
-        "mask_phone": (1, _texts(mask_phone)), "mask_id": (1, _texts(mask_id)), "mask_name": (1, _texts(mask_name)),
+        "mask_phone": (1, _texts(mask_phone)),
+        "mask_id": (1, _texts(mask_id)),
+        "mask_name": (1, _texts(mask_name)),
         "mask_numbers": (1, _texts(mask_numbers)),
-        "staff_name": (1, _texts(roster.name)), "service_name": (1, service_name),
+        "staff_name": (1, _texts(roster.name)),
+        "service_name": (1, service_name),
         "department_name": (1, _texts(catalog.department_name)),
-        "status_name": (1, _texts(lambda s: STATUS.get(s, s))), "event_label": (1, _texts(label)),
+        "status_name": (1, _texts(lambda s: STATUS.get(s, s))),
+        "event_label": (1, _texts(label)),
         "today": (0, lambda: today.isoformat()),
     }
     if reveal:  # only then can any column show an event's payload in full
@@ -228,8 +258,14 @@ def _texts(fn: Callable[[str], str]) -> Callable[[Any], Any]:
 # -- an event's payload ---------------------------------------------------------------------------------
 
 SHOWN_APART = frozenset({"v", "id", "prev", "ts", "by", "type", "case"})  # columns of their own, or the log's
-FIELD_MASKS = {"phone": mask_phone, "id_number": mask_id, "person": mask_name, "agent": mask_name,
-               "address": mask_name, "name": mask_name}
+FIELD_MASKS = {
+    "phone": mask_phone,
+    "id_number": mask_id,
+    "person": mask_name,
+    "agent": mask_name,
+    "address": mask_name,
+    "name": mask_name,
+}
 
 
 def _detail(body: str | None, masked: bool) -> str | None:

@@ -53,8 +53,19 @@ CREATE TABLE IF NOT EXISTS report_problem(path TEXT, line INTEGER, message TEXT,
 """
 TABLES = ("report_file", "report_event", "report_inquiry", "report_case", "report_problem", "report_meta")
 CASE_COLUMNS = 26
-INQUIRY_FIELDS = ("channel", "person", "unit", "address", "phone", "matter", "outcome", "handler", "authority",
-                  "contact", "first_contact")
+INQUIRY_FIELDS = (
+    "channel",
+    "person",
+    "unit",
+    "address",
+    "phone",
+    "matter",
+    "outcome",
+    "handler",
+    "authority",
+    "contact",
+    "first_contact",
+)
 BATCH = 2000  # cases folded and written at a time while every case is folded again
 
 
@@ -109,8 +120,10 @@ def _meta(conn: sqlite3.Connection, key: str) -> Any:
 
 # -- reading the records ----------------------------------------------------------------------------
 
-def _read(conn: sqlite3.Connection, listing: dict[str, str], marks: dict[str, FileMark],
-          cutoff: str | None) -> set[str]:
+
+def _read(
+    conn: sqlite3.Connection, listing: dict[str, str], marks: dict[str, FileMark], cutoff: str | None
+) -> set[str]:
     """Store what each changed file holds beyond its mark; the ids of the cases its lines name."""
     if not marks.keys() <= listing.keys():
         raise Stale("a file went away")
@@ -145,7 +158,7 @@ def _appended(path: str, mark: FileMark | None, st: os.stat_result) -> bytes:
         f.seek(mark.size - mark.tail_len - 1 if mark.tail_len else 0)
         data = f.read()
     if mark.tail_len:
-        last, data = data[: mark.tail_len], data[mark.tail_len + 1:]
+        last, data = data[: mark.tail_len], data[mark.tail_len + 1 :]
         if line_hash(last) != mark.tail:
             raise Stale("rewritten")
     return data
@@ -181,17 +194,20 @@ def _text(value: Any) -> str:
 
 
 def _store_problems(conn: sqlite3.Connection, problems: Iterable[Problem], case_id: str | None) -> None:
-    conn.executemany("INSERT INTO report_problem VALUES (?, ?, ?, ?, ?, ?, ?)",
-                     [(p.path, p.line, p.message, p.warning, p.torn, p.soft, case_id) for p in problems])
+    conn.executemany(
+        "INSERT INTO report_problem VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(p.path, p.line, p.message, p.warning, p.torn, p.soft, case_id) for p in problems],
+    )
 
 
 # -- folding the cases -------------------------------------------------------------------------------
+
 
 def _refold(conn: sqlite3.Connection, home: Home, today: dt.date, ids: list[str]) -> None:
     """Fold these cases again from their stored events."""
     for start in range(0, len(ids), BATCH):
         groups = []
-        for case_id in ids[start:start + BATCH]:
+        for case_id in ids[start : start + BATCH]:
             rows = conn.execute("SELECT file, line, body FROM report_event WHERE case_id = ?", (case_id,)).fetchall()
             groups.append((case_id, rows))
         _store_cases(conn, home, today, groups)
@@ -201,8 +217,9 @@ def _refold_all(conn: sqlite3.Connection, home: Home, today: dt.date) -> None:
     """Fold every case again, a batch of cases at a time (a year's events never held at once)."""
     conn.execute("DELETE FROM report_case")
     conn.execute("DELETE FROM report_problem WHERE case_id IS NOT NULL AND case_id != ''")
-    rows = conn.execute("SELECT case_id, file, line, body FROM report_event WHERE case_id IS NOT NULL "
-                        "ORDER BY case_id")  # read as folded: writing report_case meanwhile is allowed
+    rows = conn.execute(
+        "SELECT case_id, file, line, body FROM report_event WHERE case_id IS NOT NULL ORDER BY case_id"
+    )  # read as folded: writing report_case meanwhile is allowed
     groups = ((case_id, [r[1:] for r in group]) for case_id, group in itertools.groupby(rows, key=lambda r: r[0]))
     for batch in _batches(groups, BATCH):
         _store_cases(conn, home, today, batch)
@@ -222,18 +239,37 @@ def _store_cases(conn: sqlite3.Connection, home: Home, today: dt.date, groups: l
         _store_problems(conn, folded.problems, case_id)
         case = folded.cases.get(case_id)
         if case is not None:  # none when its intake is missing or wrong (a problem says so)
-            conn.execute(f"INSERT INTO report_case VALUES ({', '.join('?' * CASE_COLUMNS)})", case_row(case, home, today))
+            conn.execute(
+                f"INSERT INTO report_case VALUES ({', '.join('?' * CASE_COLUMNS)})", case_row(case, home, today)
+            )
 
 
 def case_row(case: Case, home: Home, today: dt.date) -> tuple:
     """One report_case row: the case's facts, then what the catalogue and the date make of them."""
     a = case.applicant
     served = min((d for d in (case.delivered_on, case.notified_on) if d), default=None)
-    facts = (case.id, case.service, case.status, int(case.is_open), int(case.in_transit is not None),
-             _text(a.get("name")), _text(a.get("phone")), _text(a.get("id_number")), case.holder,
-             case.first_contact, case.first_handler, case.opened[:10], held_since(case), _iso(case.accepted_on),
-             _iso(case.concluded_on), case.result, _iso(case.notified_on), _iso(case.delivered_on), _iso(served),
-             _iso(case.closed_on))
+    facts = (
+        case.id,
+        case.service,
+        case.status,
+        int(case.is_open),
+        int(case.in_transit is not None),
+        _text(a.get("name")),
+        _text(a.get("phone")),
+        _text(a.get("id_number")),
+        case.holder,
+        case.first_contact,
+        case.first_handler,
+        case.opened[:10],
+        held_since(case),
+        _iso(case.accepted_on),
+        _iso(case.concluded_on),
+        case.result,
+        _iso(case.notified_on),
+        _iso(case.delivered_on),
+        _iso(served),
+        _iso(case.closed_on),
+    )
     return facts + _timing(case, home, today)
 
 
@@ -250,12 +286,20 @@ def _timing(case: Case, home: Home, today: dt.date) -> tuple:
     if d is None:
         days = None
     elif case.is_open:  # the daily check's count: 0 until it lists the case as overdue or deemed
-        days = next((f.days_late for f in check_case(case, catalog, calendar, today, None)
-                     if f.kind in ("overdue", "deemed")), 0)
+        days = next(
+            (f.days_late for f in check_case(case, catalog, calendar, today, None) if f.kind in ("overdue", "deemed")),
+            0,
+        )
     else:
         days = late  # served: days after the due date; closed otherwise (withdrawn, sent back): none
-    return (item.department, _iso(d.due) if d else None, int(bool(d and d.provisional)),
-            d.unit if d else unit_of(item, catalog.office.rules), on_time, days)
+    return (
+        item.department,
+        _iso(d.due) if d else None,
+        int(bool(d and d.provisional)),
+        d.unit if d else unit_of(item, catalog.office.rules),
+        on_time,
+        days,
+    )
 
 
 def held_since(case: Case) -> str:

@@ -77,8 +77,12 @@ def first_pass(listing: dict[str, str]) -> Iterator:
     return _map(_first_pass, [(r, listing[r]) for r in order])
 
 
-def scan(listing: dict[str, str], keep_closed: Callable[[str, set[bytes]], None], started: Iterator | None = None,
-         progress: Callable[[], None] | None = None) -> Scan:
+def scan(
+    listing: dict[str, str],
+    keep_closed: Callable[[str, set[bytes]], None],
+    started: Iterator | None = None,
+    progress: Callable[[], None] | None = None,
+) -> Scan:
     """Pass 1 (`started` by `first_pass`, or now). The ids closed by each month's records go to
     `keep_closed(month, ids)` as soon as the month is read, so a year's worth is never held at once."""
     out, month = Scan(), None

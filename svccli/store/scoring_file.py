@@ -5,9 +5,24 @@ from __future__ import annotations
 from svccli.core.scoring import UNITS, Award, Category, Grade, Scheme, ScoreItem
 from svccli.store.yamlfile import Node
 
-TOP_KEYS = ("total", "category_floor", "categories", "bonuses", "composite", "public_grades", "peer_grades",
-            "grade_bands", "year_rules", "awards", "award_disqualifiers", "sanctions", "sanction_ladders",
-            "circulated_criticism_triggers", "sanction_effects", "return_to_unit_triggers")
+TOP_KEYS = (
+    "total",
+    "category_floor",
+    "categories",
+    "bonuses",
+    "composite",
+    "public_grades",
+    "peer_grades",
+    "grade_bands",
+    "year_rules",
+    "awards",
+    "award_disqualifiers",
+    "sanctions",
+    "sanction_ladders",
+    "circulated_criticism_triggers",
+    "sanction_effects",
+    "return_to_unit_triggers",
+)
 WEIGHTS = ("quarterly", "public", "peer")
 
 
@@ -17,8 +32,7 @@ def scheme_from(n: Node) -> Scheme | None:
     codes: dict[str, int] = {}
     categories = tuple(_category(c, codes) for c in n.items("categories", required=True, what="考核类别") if c.ok)
     if categories and abs(sum(c.max for c in categories) - total) > 1e-9:
-        n.problem(n.key_line("categories"),
-                  f"各类别满分之和 {sum(c.max for c in categories):g} 不等于总分 {total:g}")
+        n.problem(n.key_line("categories"), f"各类别满分之和 {sum(c.max for c in categories):g} 不等于总分 {total:g}")
     bonuses = tuple(_item(b, codes, bonus=True) for b in n.items("bonuses", what="加分项目") if b.ok)
     weights = _weights(n)
     sanctions = {s.code("code") for s in n.items("sanctions", what="处理方式") if s.ok}
@@ -49,12 +63,22 @@ def _item(n: Node, codes: dict, bonus: bool = False) -> ScoreItem:
     codes.setdefault(code, n.line)
     points = n.number("points", required=True, default=0.0)
     if points <= 0 if bonus else points >= 0:
-        n.problem(n.key_line("points"), f"{'加分项目的分值应为正数' if bonus else '扣分项目的分值应为负数'}（实为 {points:g}）")
+        n.problem(
+            n.key_line("points"),
+            f"{'加分项目的分值应为正数' if bonus else '扣分项目的分值应为负数'}（实为 {points:g}）",
+        )
     max_points = n.number("max_points")
     if max_points is not None and max_points < points:
         n.problem(n.key_line("max_points"), f"max_points {max_points:g} 小于 points {points:g}")
-    return ScoreItem(code, n.text("name", required=True), points, n.choice("unit", UNITS, required=True, default="p"),
-                     n.number("per_day"), max_points, bool(n.flag("year_end")))
+    return ScoreItem(
+        code,
+        n.text("name", required=True),
+        points,
+        n.choice("unit", UNITS, required=True, default="p"),
+        n.number("per_day"),
+        max_points,
+        bool(n.flag("year_end")),
+    )
 
 
 def _weights(n: Node) -> dict[str, float]:
@@ -96,9 +120,14 @@ def _bands(n: Node) -> tuple[Grade, ...]:
 
 def _award(n: Node) -> Award:
     n.only("code", "name", "target", "count", "prize", "min_score")
-    return Award(n.code("code"), n.text("name", required=True), n.choice("target", ("window", "person"), required=True),
-                 n.integer("count", required=True, default=0), n.number("prize", default=0.0),
-                 n.number("min_score", default=90.0))
+    return Award(
+        n.code("code"),
+        n.text("name", required=True),
+        n.choice("target", ("window", "person"), required=True),
+        n.integer("count", required=True, default=0),
+        n.number("prize", default=0.0),
+        n.number("min_score", default=90.0),
+    )
 
 
 def _ladders(n: Node, sanctions: set[str]) -> dict[str, tuple[tuple[str, ...], ...]]:

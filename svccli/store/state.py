@@ -53,6 +53,7 @@ class Rejected(Exception):
 
 # -- what the commands ask -------------------------------------------------------------------------
 
+
 def open_cases(home: Home) -> tuple[dict[str, Case], list[Problem]]:
     """Every open case (closed ones are not kept) and the problems found."""
     state = _state_of(home)
@@ -83,6 +84,7 @@ def _state_of(home: Home) -> State:
 
 
 # -- keeping the state up to date -----------------------------------------------------------------
+
 
 def refresh(home: Home, state: State) -> list[Problem]:
     """Bring the state up to date with the records and the catalogue; the problems found (hard
@@ -127,8 +129,14 @@ def _changed(rows: list[tuple], listing: dict[str, str]) -> dict[str, Any]:
     return changed
 
 
-def _incremental(home: Home, conn: sqlite3.Connection, marks: dict[str, FileMark], listing: dict[str, str],
-                 changed: dict[str, Any], key: str) -> list[Problem]:
+def _incremental(
+    home: Home,
+    conn: sqlite3.Connection,
+    marks: dict[str, FileMark],
+    listing: dict[str, str],
+    changed: dict[str, Any],
+    key: str,
+) -> list[Problem]:
     new_lines: list[Line] = []
     problems: list[Problem] = []
     for rel, st in changed.items():
@@ -163,7 +171,7 @@ def _appended(path: str, mark: FileMark | None, st: Any) -> bytes:
         f.seek(mark.size - mark.tail_len - 1 if mark.tail_len else 0)
         data = f.read()
     if mark.tail_len:
-        last, data = data[: mark.tail_len], data[mark.tail_len + 1:]
+        last, data = data[: mark.tail_len], data[mark.tail_len + 1 :]
         if line_hash(last) != mark.tail:
             raise Stale("rewritten")
     return data
@@ -244,11 +252,9 @@ def _freeze_quiet(home: Home, shelf: Shelf, touched_on: dict[str, set[str]], day
 
 def _save_marks(conn: sqlite3.Connection, marks: dict[str, FileMark], problems: list[Problem], key: str) -> None:
     conn.execute("DELETE FROM record_file")
-    conn.executemany("INSERT INTO record_file VALUES (?, ?, ?, ?, ?, ?, ?)",
-                     [(rel, *m) for rel, m in marks.items()])
+    conn.executemany("INSERT INTO record_file VALUES (?, ?, ?, ?, ?, ?, ?)", [(rel, *m) for rel, m in marks.items()])
     kept = [p for p in problems if p.torn or p.soft or p.warning]
-    conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                     [("problems", codec.dumps(kept)), ("woken_for", key)])
+    conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [("problems", codec.dumps(kept)), ("woken_for", key)])
 
 
 def _meta(conn: sqlite3.Connection, key: str) -> Any:
@@ -308,7 +314,9 @@ class Shelf:
         if any(needle in ids for ids in self.closed.values()):
             return True
         since = intake_day(case_id)[:7]  # a case closes in its intake month or later
-        return any(needle in ids for (ids,) in self.conn.execute("SELECT ids FROM closed_month WHERE month >= ?", (since,)))
+        return any(
+            needle in ids for (ids,) in self.conn.execute("SELECT ids FROM closed_month WHERE month >= ?", (since,))
+        )
 
     def close(self, case_id: str, month: str) -> None:
         self.cases.pop(case_id, None)
@@ -362,6 +370,7 @@ def _woken(home: Home, case: Case) -> tuple[int, int]:
 
 
 # -- without the state ------------------------------------------------------------------------------
+
 
 def _from_records(home: Home) -> tuple[dict[str, Case], list[Problem]]:
     """The open cases read from the records by the fast scan, all in memory."""

@@ -36,22 +36,29 @@ def _files_of(state: State, log: RecordLog, case_id: str, day: str) -> list[Path
     for path in log.files_since(day):
         st = os.stat(path)
         now[path.relative_to(home).as_posix()] = (st.st_size, st.st_mtime_ns, st.st_ino)
-    marks = {r[0]: tuple(r[1:]) for r in state.read(
-        "SELECT path, size, mtime_ns, ino FROM case_file_mark WHERE day = ?", (day,))}
+    marks = {
+        r[0]: tuple(r[1:])
+        for r in state.read("SELECT path, size, mtime_ns, ino FROM case_file_mark WHERE day = ?", (day,))
+    }
     fresh = any(rel not in now or not _grown(old, now[rel]) for rel, old in marks.items())
     changed = [rel for rel, mark in now.items() if fresh or marks.get(rel) != mark]
     if changed:
         yymmdd = day[2:].replace("-", "")
         pattern = re.compile(rb'"case":"([^"\\\n]*-' + yymmdd.encode() + rb'-\d+)"')
-        found = {(m.decode(errors="replace"), rel) for rel in changed
-                 for m in set(pattern.findall((home / rel).read_bytes()))}
+        found = {
+            (m.decode(errors="replace"), rel)
+            for rel in changed
+            for m in set(pattern.findall((home / rel).read_bytes()))
+        }
         with state.writing() as conn:
             if fresh:  # a file rewritten, truncated or gone: the day's rows again from every file
                 conn.execute("DELETE FROM case_file WHERE id LIKE ?", (f"%-{yymmdd}-%",))
                 conn.execute("DELETE FROM case_file_mark WHERE day = ?", (day,))
             conn.executemany("INSERT OR IGNORE INTO case_file VALUES (?, ?)", sorted(found))
-            conn.executemany("INSERT OR REPLACE INTO case_file_mark VALUES (?, ?, ?, ?, ?)",
-                             [(day, rel, *now[rel]) for rel in changed])
+            conn.executemany(
+                "INSERT OR REPLACE INTO case_file_mark VALUES (?, ?, ?, ?, ?)",
+                [(day, rel, *now[rel]) for rel in changed],
+            )
     rows = state.read("SELECT path FROM case_file WHERE id = ? ORDER BY path", (case_id,))
     return [home / rel for (rel,) in rows]
 

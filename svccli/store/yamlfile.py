@@ -35,8 +35,9 @@ class _Constructor(RoundTripConstructor):
         try:
             return super().construct_non_recursive_object(node, tag)
         except (ValueError, KeyError, TypeError, OverflowError) as e:
-            raise ConstructorError(None, None, f"无法解读的值 “{getattr(node, 'value', '')}”（{e}）",
-                                   node.start_mark) from None
+            raise ConstructorError(
+                None, None, f"无法解读的值 “{getattr(node, 'value', '')}”（{e}）", node.start_mark
+            ) from None
 
     def construct_mapping(self, node, maptyp, deep=False):
         try:
@@ -227,7 +228,9 @@ class Node:
     def items(self, key: str, required: bool = False, what: str = "") -> list[Node]:
         """A list of mappings, each wrapped as a Node at its own line."""
         seq = self.seq(key, required)
-        return [Node(v, self.path, self.problems, _item_line(seq, i, self.key_line(key)), what) for i, v in enumerate(seq)]
+        return [
+            Node(v, self.path, self.problems, _item_line(seq, i, self.key_line(key)), what) for i, v in enumerate(seq)
+        ]
 
     def seq(self, key: str, required: bool = False) -> list:
         value, _ = self._get(key, required, None)
@@ -245,12 +248,16 @@ class Node:
             if isinstance(v, (str, int)) and not isinstance(v, bool):
                 out.append(str(v).strip())
             else:
-                self.problem(_item_line(seq, i, self.key_line(key)), f"“{key}” 的第 {i + 1} 项应为文本，实为 {_kind(v)}")
+                self.problem(
+                    _item_line(seq, i, self.key_line(key)), f"“{key}” 的第 {i + 1} 项应为文本，实为 {_kind(v)}"
+                )
         return tuple(out)
 
     def mapping(self, key: str, required: bool = False, what: str = "") -> Node:
         value, _ = self._get(key, required, None)
-        return Node(value if value is not None else {}, self.path, self.problems, self.key_line(key), what or f"“{key}”")
+        return Node(
+            value if value is not None else {}, self.path, self.problems, self.key_line(key), what or f"“{key}”"
+        )
 
 
 def _line_of(data, fallback: int) -> int:
