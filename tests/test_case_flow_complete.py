@@ -193,7 +193,7 @@ def test_send_back__prints_the_return_notice_and_an_inspector_marks_it_wrong(off
 
 
 def test_send_back__wrong_marking_reads_as_a_marking_in_the_timeline():
-    from svccli.core.cases import describe
+    from svccli.core.describe import describe
 
     text = describe({"type": "send-back", "case": "X", "wrong": True, "note": "比例符合要求"})
     assert "错误" in text

@@ -16,7 +16,7 @@ import sys
 import pytest
 
 from conftest import REPO, Office
-from svccli.core.cases import fold
+from svccli.core.fold import fold
 from svccli.core.overdue import check_case, may_be_listed, wake, warning_horizon
 from svccli.store.home import load_home
 from svccli.store.log import RecordLog

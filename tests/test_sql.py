@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from svccli.cli.intake_cmd import OUTCOMES
+from svccli.cli.inquiry_cmd import OUTCOMES
 
 TODAY = "2026-11-20T09:00"
 MOBILE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")

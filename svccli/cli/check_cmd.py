@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from svccli.cli.context import App, pass_app
-from svccli.core.cases import fold
+from svccli.core.fold import fold
 from svccli.core.problems import Problem
 from svccli.errors import DATA, SvcError
 

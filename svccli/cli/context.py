@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from svccli.core.cases import Case, Folded, fold
+from svccli.core.cases import Case, Folded
+from svccli.core.fold import fold
 from svccli.errors import DataError, UsageError
 
 if TYPE_CHECKING:  # the home and its loaders are imported when a command needs them

@@ -1,131 +1,18 @@
-"""The window's intake: first-contact ledger, registering a case, one-time notices, supplements."""
+"""The window's intake: registering a case, one-time notices, supplements (the ledger: inquiry_cmd.py)."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 import click
 
 from svccli.cli.context import App, pass_app
-from svccli.cli.params import DAY, DEFECT, MATERIAL, PHONE, STAFF, TEXT, CodeReason, Text
+from svccli.cli.params import DEFECT, MATERIAL, PHONE, STAFF, CodeReason, Text
 from svccli.cli.recording import find_case, html_option, print_document, record, require, service_of
 from svccli.core.cases import Case
 from svccli.core.catalog import Material, ServiceItem
 from svccli.core.deadlines import clock_start
 from svccli.core.intake import Gap, gaps, is_breach
-from svccli.core.privacy import ID_TYPES, mask_phone, resident_id_problem
+from svccli.core.privacy import ID_TYPES, resident_id_problem
 from svccli.errors import DataError, UsageError
-from svccli.render.output import emit, output_options
-
-CHANNELS = {"visit": "来访", "phone": "来电", "letter": "来信", "email": "电子邮件", "online": "网上"}
-OUTCOMES = {"answered": "当场答复", "led": "引导至经办人", "referred": "告知主管机关"}
-
-
-# -- first-contact ledger (首问登记) ------------------------------------------------------------
-
-
-@click.command()
-@click.option("--channel", type=click.Choice(list(CHANNELS)), default="visit", show_default=True, help="来访方式。")
-@click.option("--person", required=True, type=Text(40), help="来访（来电）人姓名。")
-@click.option("--unit", type=Text(80), help="单位。")
-@click.option("--address", type=Text(120), help="地址。")
-@click.option("--phone", type=PHONE, help="联系电话。")
-@click.option("--matter", required=True, type=TEXT, help="咨询或办理的事项。")
-@click.option(
-    "--outcome",
-    type=click.Choice(list(OUTCOMES)),
-    required=True,
-    help="answered 当场答复；led 引导至本机关经办人（--handler）；referred 告知主管机关（--authority、--contact）。",
-)
-@click.option("--handler", type=STAFF, help="引导到的经办人员编号（outcome=led）。")
-@click.option("--authority", type=Text(80), help="主管机关名称（outcome=referred）。")
-@click.option("--contact", type=Text(80), help="主管机关联系方式（outcome=referred）。")
-@click.option("--first-contact", "first_contact", type=STAFF, help="首问责任人（默认：操作人员）。")
-@pass_app
-def inquiry(
-    app: App, channel, person, unit, address, phone, matter, outcome, handler, authority, contact, first_contact
-) -> None:
-    """首问登记：咨询或来电（尚未成为案件）记入登记台账。"""
-    roster = app.checked_home().roster
-    if outcome == "led" and not handler:
-        raise UsageError("--outcome led 须用 --handler 指明引导到的经办人员")
-    if outcome == "referred" and not (authority and contact):
-        raise UsageError("--outcome referred 须用 --authority 和 --contact 写明主管机关及其联系方式")
-    for option, staff in (("--handler", handler), ("--first-contact", first_contact)):
-        if staff and staff not in roster.staff:
-            raise UsageError(f"{option}：人员编号 “{staff}” 不在名册中")
-    actor = app.actor()
-    event = {
-        "type": "inquiry",
-        "channel": channel,
-        "person": person,
-        "unit": unit or "",
-        "address": address or "",
-        "phone": phone or "",
-        "matter": matter,
-        "outcome": outcome,
-        "handler": handler or "",
-        "authority": authority or "",
-        "contact": contact or "",
-        "first_contact": first_contact or actor,
-    }
-    written = record(app, [event])
-    click.echo(f"已登记首问台账（{written[0]['id']}）", err=True)
-
-
-INQUIRY_COLUMNS = [
-    ("date", "日期"),
-    ("channel", "方式"),
-    ("person", "来访人"),
-    ("unit", "单位"),
-    ("phone", "电话"),
-    ("matter", "事项"),
-    ("outcome", "结果"),
-    ("handler", "经办人/主管机关"),
-    ("first_contact", "首问责任人"),
-]
-
-
-@click.command()
-@click.option("--since", type=DAY, help="只列出该日及以后的登记。")
-@click.option("--reveal", is_flag=True, help="显示完整电话（须同时给出 --reason，并记录查看）。")
-@click.option("--reason", type=TEXT, help="查看完整个人信息的理由。")
-@output_options
-@pass_app
-def inquiries(app: App, since: dt.date | None, reveal: bool, reason: str | None, fmt: str, encoding: str) -> None:
-    """首问登记台账。"""
-    from svccli.cli.cases_cmd import note_reveal
-
-    folded = app.records()
-    roster = app.home.roster
-    note_reveal(app, reveal, reason, "inquiries")
-    rows = []
-    for e in folded.inquiries:
-        if since and e["ts"][:10] < since.isoformat():
-            continue
-        where = (
-            roster.name(e["handler"])
-            if e["outcome"] == "led"
-            else (f"{e['authority']}（{e['contact']}）" if e["outcome"] == "referred" else "")
-        )
-        rows.append(
-            {
-                "id": e["id"],
-                "date": e["ts"][:10],
-                "channel": CHANNELS.get(e["channel"], e["channel"]),
-                "person": e["person"],
-                "unit": e.get("unit", ""),
-                "phone": e.get("phone", "") if reveal else mask_phone(e.get("phone", "")),
-                "matter": e["matter"],
-                "outcome": OUTCOMES.get(e["outcome"], e["outcome"]),
-                "handler": where,
-                "first_contact": roster.name(e["first_contact"]),
-            }
-        )
-    emit(rows, INQUIRY_COLUMNS, fmt, encoding, empty="台账中没有符合条件的登记")
-
-
-# -- intake (收件) --------------------------------------------------------------------------------
 
 
 def _material(item: ServiceItem, code: str, option: str) -> Material:
@@ -408,4 +295,4 @@ def _bring_owed(app: App, case: Case, item: ServiceItem, materials) -> None:
     click.echo(f"已补交容缺材料；{'仍欠：' + '、'.join(left) if left else '容缺材料已全部补齐，可以办结'}", err=True)
 
 
-COMMANDS = [inquiry, inquiries, intake, notice, supplement]
+COMMANDS = [intake, notice, supplement]

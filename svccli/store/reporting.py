@@ -22,8 +22,9 @@ from typing import Any
 
 import orjson
 
-from svccli.core.cases import Case, Fold, fold
+from svccli.core.cases import Case
 from svccli.core.deadlines import due, served_late, unit_of
+from svccli.core.fold import Fold, fold
 from svccli.core.overdue import check_case
 from svccli.core.problems import Problem
 from svccli.store.catalog_cache import key_of

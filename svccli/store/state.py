@@ -22,8 +22,9 @@ import zlib
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from svccli.core.cases import CLOSING, Case, Fold
+from svccli.core.cases import CLOSING, Case
 from svccli.core.events import sort_key
+from svccli.core.fold import Fold
 from svccli.core.overdue import wake
 from svccli.core.problems import Problem
 from svccli.store import codec
