@@ -302,7 +302,8 @@ def test_due_explain__national_day_with_a_pause(office, tmp_path):
     """`svc due --explain`: every day from acceptance to the due date with its mark, ending on the date
     `svc due` prints; `--html` writes the annex with the due date and the calendar notice."""
     case_id = intake(office, "ZG-001", *ZG_ALL, today="2026-09-21T09:00")
-    ok(office.run("suspend", case_id, "--reason", "survey", today="2026-09-24T10:00"))
+    # --expected: svc suspend requires the time told to the applicant (issue 16 section 7, 000 第四篇 二.10)
+    ok(office.run("suspend", case_id, "--reason", "survey", "--expected", "约 10 个工作日", today="2026-09-24T10:00"))
     ok(office.run("resume", case_id, today="2026-10-09T10:00"))
     plain = ok(office.run("due", case_id, today="2026-10-20T09:00")).stdout
     printed = re.search(r"办结期限：(\d{4}-\d\d-\d\d)", plain).group(1)

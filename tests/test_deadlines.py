@@ -125,8 +125,11 @@ def overdue(office, *args, today):
 
 
 def test_overdue_quiet_when_nothing_is_due(office):
-    accepted(office)
-    r = overdue(office, today="2026-12-01T08:00")  # due today: not yet overdue
+    case_id = accepted(office)
+    r = overdue(office, "--format", "json", today="2026-12-01T08:00")  # due today: not yet overdue
+    # only a warning (office.yaml warning_days: 2 applies without --warn, issue 16 §7): exit 0
+    assert r.exit_code == 0 and [(x["kind"], x["case"]) for x in json.loads(r.stdout)] == [("warning", case_id)]
+    r = overdue(office, today="2026-11-26T08:00")  # three working days before: nothing to say
     assert r.exit_code == 0 and r.stdout == ""
 
 
@@ -167,7 +170,13 @@ def test_decided_but_not_served_is_still_overdue_unless_notified(office):
 
 def test_paused_case_is_never_overdue(office):
     c = accepted(office)
-    assert office.run("suspend", c, "--reason", "survey", today="2026-11-24T09:00").exit_code == 0
+    pause = [
+        "--reason",
+        "survey",
+        "--expected",
+        "约 10 个工作日",
+    ]  # --expected is required (issue 16 §7, 000 第四篇 二.10)
+    assert office.run("suspend", c, *pause, today="2026-11-24T09:00").exit_code == 0
     assert overdue(office, today="2026-12-20").exit_code == 0
     office.run("resume", c, today="2026-12-21T09:00")
     r = office.run("due", c, today="2026-12-21T10:00")

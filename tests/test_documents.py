@@ -32,8 +32,11 @@ TITLES = {
     "owed": "补办件通知书",
     "sendback": "退件通知书",
     "handover": "项目收件交接单",
+    "pause": "暂停计时告知书",  # issue 16 section 7: `svc suspend` prints it (000 第四篇 二.10)
+    "deemed": "超时默许告知书",  # issue 16 section 7: `svc print CASE deemed` once deemed approved (002 一.7)
 }
 PRINTED = "2026-11-25T10:00"
+DEEMED_DAY = "2026-12-02T10:00"  # ZG-001 accepted 2026-11-20 is due 12-01; undecided, deemed approved from 12-02
 
 
 def ok(result):
@@ -68,6 +71,11 @@ def docs(tmp_path_factory):
     rfl, out["text"]["notice"] = take("--material", "M01")
     ref, _ = take("--material", "M01")
     sb, _ = take(*ZG_ALL)
+    paused, _ = take(*ZG_ALL)
+    deemed, _ = take(*ZG_ALL)
+    out["text"]["pause"] = ok(
+        office.run("suspend", paused, "--reason", "survey", "--expected", "约 10 个工作日", today="2026-11-23T09:00")
+    ).stdout
     # the sample office keeps 一审一核 (review_and_check: true): window → section, review, check, decision
     out["text"]["handover"] = ok(office.run("handover", acc, "--to", "ZG-SP", today="2026-11-20T09:30")).stdout
     ok(office.run("receive", acc, today="2026-11-20T15:00", staff="S003"))
@@ -119,13 +127,16 @@ def docs(tmp_path_factory):
         "referral": ref,
         "sendback": sb,
         "handover": acc,
+        "pause": paused,
+        "deemed": deemed,
     }
     out["html"] = {}
     for doc, case_id in out["case"].items():
         page = root / f"{doc}.html"
-        r = ok(office.run("print", case_id, doc, "--html", str(page), today=PRINTED))
+        r = ok(office.run("print", case_id, doc, "--html", str(page), today=DEEMED_DAY if doc == "deemed" else PRINTED))
         out["html"][doc] = page.read_text(encoding="utf-8")
         out.setdefault("printed", {})[doc] = r.stdout
+    out["text"]["deemed"] = out["printed"]["deemed"]  # no command prints it but `svc print`
     out["due"] = {
         c: re.search(r"办结期限：(\d{4}-\d\d-\d\d)", ok(office.run("due", c, today=PRINTED)).stdout).group(1)
         for c in (acc, owe)

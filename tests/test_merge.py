@@ -177,8 +177,14 @@ def test_two_clones_record_offline_and_merge(origin: Path, tmp_path: Path):
     assert not set(made_a) & set(made_b)
     assert sum(i.startswith("TX-A01-") for i in merged) == sum(i.startswith("TX-B02-") for i in merged) == CASES
 
-    check = a.run("check")
-    assert check.exit_code == 0, check.stdout + check.stderr
+    check = a.run("check")  # the copied line is the one problem: a duplicate id, named at both places (issue 16)
+    assert check.exit_code == 1, check.stdout + check.stderr
+    problems = [ln for ln in check.stdout.splitlines() if "警告" not in ln]
+    assert [ln.split(": ", 1)[0] for ln in problems] == [
+        "records/A09/2026-11/2026-11-19.jsonl:1",
+        "records/B09/2026-11/2026-11-19.jsonl:1",
+    ]
+    assert all(line["id"] in ln and "重复" in ln for ln in problems)
     assert a.run("verify").exit_code == 0
 
     union = overdue(a)

@@ -59,7 +59,8 @@ def busy(office):
     c = intake(office, "2026-11-23T09:00", *ALL)
     office.run("conclude", c, "--result", "approved", today="2026-11-24T09:00")
     office.run("deliver", c, today="2026-11-24T10:00")
-    office.run("suspend", a, "--reason", "survey", today="2026-11-25T09:00")
+    # --expected: svc suspend requires the time told to the applicant (issue 16 section 7, 000 第四篇 二.10)
+    office.run("suspend", a, "--reason", "survey", "--expected", "约 5 个工作日", today="2026-11-25T09:00")
     assert_same(office)
     office.ids = (a, b, c)
     return office

@@ -11,6 +11,7 @@ import pytest
 from conftest import Office
 
 ALL = ["--material", "M01", "--material", "M02", "--material", "M05:2", "--material", "M06"]
+PAUSE = ["--reason", "survey", "--expected", "约 5 个工作日"]  # --expected is required (issue 16 §7, 000 第四篇 二.10)
 
 
 def intake(office: Office, today: str, *materials) -> str:
@@ -49,7 +50,7 @@ def two(office: Office):
 def test_show_sees_events_appended_to_a_known_file_and_in_new_files(two: Office):
     a, _ = two.ids
     before = shown(two, a)
-    two.run("suspend", a, "--reason", "survey", today="2026-11-20T15:00")  # the same day's file grows
+    two.run("suspend", a, *PAUSE, today="2026-11-20T15:00")  # the same day's file grows
     two.run("resume", a, today="2026-11-25T09:00")  # a new day's file
     after = assert_same(two, a)
     assert after != before and "survey" in after[1]
@@ -57,7 +58,7 @@ def test_show_sees_events_appended_to_a_known_file_and_in_new_files(two: Office)
 
 def test_show_after_a_file_is_rewritten_or_removed(two: Office):
     a, b = two.ids
-    two.run("suspend", a, "--reason", "survey", today="2026-11-23T09:00")
+    two.run("suspend", a, *PAUSE, today="2026-11-23T09:00")
     shown(two, a)
     later = two.records()[-1]
     later.unlink()  # as a checkout of an older commit would

@@ -15,7 +15,7 @@ from svccli.core.deadlines import due, part_due, receive_by, served_late
 from svccli.core.privacy import mask_id, mask_phone
 from svccli.errors import DataError, UsageError
 from svccli.render.output import emit, output_options
-from svccli.render.views import DOCUMENTS
+from svccli.render.views import DOCUMENTS, deemed_view, pause_view
 
 CASE_COLUMNS = [
     ("id", "案件编号"),
@@ -130,6 +130,9 @@ def show(app: App, case_id: str, reveal: bool, reason: str | None, fmt: str) -> 
     }
     custody = [t for t in timeline if t["kind"] in CUSTODY]
     extra = _progress(app, case, item)
+    home = app.home
+    deemed = deemed_view(case, item, home.catalog, home.calendar, app.today)  # 超时默许 (002 一.7 / 十.6)
+    pause = pause_view(case, item, home.catalog, home.calendar, app.today)  # cause and time told (000 第四篇 二.10)
     if fmt == "json":
         data = {
             **row,
@@ -142,13 +145,15 @@ def show(app: App, case_id: str, reveal: bool, reason: str | None, fmt: str) -> 
             "breaches": list(case.breaches),
             "timeline": timeline,
             "custody": custody,
+            "deemed": deemed,
+            "pause": pause,
             **extra,
         }
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     lines = [
         f"案件 {case.id}　{item.name}（{item.code}，{item.kind_name}）",
-        f"状态：{case.status_name}　当前持有人：{row['holder_name']}",
+        f"状态：{case.status_name}{'（超时默许，视为准予）' if deemed else ''}　当前持有人：{row['holder_name']}",
         f"申请人：{applicant['name']}　电话：{applicant['phone']}"
         + (f"　证件：{applicant['id_number']}" if applicant["id_number"] else "")
         + (f"　单位：{applicant['unit']}" if applicant["unit"] else "")
@@ -161,6 +166,18 @@ def show(app: App, case_id: str, reveal: bool, reason: str | None, fmt: str) -> 
         lines.append(
             f"决定：{dates['decision_date']}　送达（办结）：{dates['service_date'] or '—'}"
             + ("" if late is None else ("　按时办结" if late == 0 else f"　超期 {late} 天办结"))
+        )
+    if deemed:
+        lines.append(
+            f"超时默许：办结期限 {deemed['due']} 届满未作决定，自 {deemed['since']} 起视为准予（{deemed['basis']}）"
+            + (f"；{deemed['decided']} 作出准予决定" if deemed["decided"] else "；只能作出准予决定")
+        )
+    if pause:
+        lines.append(
+            f"暂停计时：{pause['reason_name']}"
+            + (f"（{pause['note']}）" if pause["note"] else "")
+            + f"，告知所需时间：{pause['expected'] or '未告知'}；{pause['since']} 起"
+            + (f"，{pause['resumed']} 恢复计时" if pause["resumed"] else "，仍在暂停")
         )
     if case.owed:
         lines.append("容缺待补：" + "、".join(f"{c}（{v.get('by', '')} 前）" for c, v in case.owed.items()))
@@ -273,7 +290,7 @@ def _progress(app: App, case: Case, item) -> dict:
 @pass_app
 def print_cmd(app: App, case_id: str, document: str, html) -> None:
     """重新打印案件的文书（一次性告知书、收件凭证、受理通知书、不予受理通知书、告知单、办结通知书、
-    延期告知书、补办件通知书、退件通知书、项目收件交接单）。"""
+    延期告知书、补办件通知书、退件通知书、项目收件交接单、暂停计时告知书、超时默许告知书）。"""
     _, case = find_case(app, case_id)
     needs = {
         "notice": bool(case.notices),
@@ -286,7 +303,12 @@ def print_cmd(app: App, case_id: str, document: str, html) -> None:
         "owed": bool(case.owed),
         "sendback": case.status == "returned",
         "handover": bool(case.handovers),
+        "pause": bool(case.pauses),
+        "deemed": False,
     }
+    if document == "deemed":  # only once the due date has passed undecided, where the office's rule applies
+        home = app.home
+        needs["deemed"] = deemed_view(case, service_of(app, case), home.catalog, home.calendar, app.today) is not None
     if not needs[document]:
         raise DataError(f"案件 {case.id} 没有{DOCUMENTS[document][0]}（状态：{case.status_name}）")
     print_document(app, case, document, html)

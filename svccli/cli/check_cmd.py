@@ -6,6 +6,7 @@ import click
 
 from svccli.cli.context import App, pass_app
 from svccli.core.fold import fold
+from svccli.core.overdue import daily_check
 from svccli.core.problems import Problem
 from svccli.errors import DATA, SvcError
 
@@ -21,7 +22,9 @@ def check(app: App) -> None:
     lines, record_problems = home.log.read()
     folded = fold(lines)
     problems = home.problems + record_problems + folded.problems + list(unknown_services(folded, home))
-    problems.sort(key=lambda p: (p.path, p.line, p.message))
+    problems += unevaluable(folded, home, app.today)
+    problems += special_files(home) + duplicate_ids(lines)
+    problems = sorted(set(problems), key=lambda p: (p.path, p.line, p.message))  # the loader names a link too
     for p in problems + list(app.calendar_problems()):
         click.echo(str(p), err=p.warning)
     failing = [p for p in problems if not p.warning]
@@ -29,11 +32,45 @@ def check(app: App) -> None:
         raise SvcError(f"发现 {len(failing)} 个问题", DATA)
 
 
+def special_files(home) -> list[Problem]:
+    """Links, FIFOs and devices under catalog/ and records/: never read or written through."""
+    from svccli.store.durable import find_special, special_message
+
+    found = find_special(home.path / "catalog", "catalog") + find_special(home.log.root, "records")
+    return [Problem(rel, 0, special_message(kind)) for rel, kind in found]
+
+
+def duplicate_ids(lines) -> list[Problem]:
+    """An event id is made once (16 random hex digits): the same id twice, in one clone's files or
+    across clones, is a copied line. Each place is named, with the others."""
+    places: dict[str, list[tuple[str, int]]] = {}
+    for ln in lines:
+        places.setdefault(ln.event["id"], []).append((ln.path, ln.line))
+    found = []
+    for event_id, where in places.items():
+        if len(where) < 2:
+            continue
+        for path, line in where:
+            others = "、".join(f"{p}:{n}" for p, n in where if (p, n) != (path, line))
+            found.append(Problem(path, line, f"记录编号 id “{event_id}” 重复（另见 {others}）"))
+    return found
+
+
 def unknown_services(folded, home):
     for case in folded.cases.values():
         if case.service not in home.catalog.items:
             path, line = case.where
             yield Problem(path, line, f"案件 {case.id} 的事项 {case.service} 不在目录中", soft=True)
+
+
+def unevaluable(folded, home, today) -> list[Problem]:
+    """The open cases the daily check cannot evaluate (a date the calendar cannot count), at their intake."""
+    found = daily_check([c for c in folded.cases.values() if c.is_open], home.catalog, home.calendar, today)
+    return [
+        Problem(*f.case.where, f"案件 {f.case.id} 无法由每日超期检查计算：{f.detail.split(': ', 1)[-1]}")
+        for f in found
+        if f.kind == "problem" and f.item is not None
+    ]
 
 
 COMMANDS = [check]

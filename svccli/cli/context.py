@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,16 +19,26 @@ from svccli.errors import DataError, UsageError
 
 if TYPE_CHECKING:  # the home and its loaders are imported when a command needs them
     from svccli.store.home import Home
+    from svccli.store.log import Staged
+
+
+# The years a date given on the command line may fall in: the calendar counts none before its first
+# file, and a date near 9999-12-31 overflows as soon as a day is added to it.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def parse_moment(text: str, what: str) -> dt.datetime | dt.date:
-    """YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]; a bad value names the option."""
+    """YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS] within FIRST_YEAR..LAST_YEAR; a bad value names the option."""
     try:
         if "T" in text or " " in text.strip():
-            return dt.datetime.fromisoformat(text.strip())
-        return dt.date.fromisoformat(text.strip())
+            moment: dt.datetime | dt.date = dt.datetime.fromisoformat(text.strip())
+        else:
+            moment = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise UsageError(f"{what} 的值 “{text}” 不是有效日期（YYYY-MM-DD 或 YYYY-MM-DDTHH:MM）") from None
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise UsageError(f"{what} 的值 “{text}” 超出可计算的范围（{FIRST_YEAR}～{LAST_YEAR} 年）")
+    return moment
 
 
 @dataclass
@@ -36,6 +47,10 @@ class App:
     today_option: str | None = None
     as_option: str | None = None
     as_of_option: str | None = None
+    writing: bool = False  # a command that records: a bad line elsewhere is a warning (report)
+    staged: Staged | None = field(default=None, repr=False)  # records waiting for their document (recording.py)
+    documents: list = field(default_factory=list, repr=False)  # pages waiting for those records (recording.py)
+    output: list = field(default_factory=list, repr=False)  # stdout waiting for those records (recording.say)
     _home: Home | None = field(default=None, repr=False)
 
     @property
@@ -90,6 +105,8 @@ class App:
 
         home = self.checked_home()
         lines, problems = home.log.case_lines(case_id, where.files_of(home.state, home.log, case_id))
+        if self.staged is not None:  # recorded by this command, written once its document is
+            lines += [ln for ln in self.staged.lines() if ln.event.get("case") == case_id]
         folded = fold(self._until(lines), timeline=True)
         report(problems + folded.problems)
         return folded.cases.get(case_id)
@@ -175,7 +192,20 @@ pass_app = click.make_pass_decorator(App)
 
 
 def report(problems) -> None:
+    """Problems met reading records: a bad line stops a command that only reads (exit 1, as `svc
+    check`); for a command that records it is a warning naming `svc repair`, since the record
+    acted on is sound and the window must keep working (issue 16: exit 1 means nothing written)."""
     errors = [p for p in problems if not (p.warning or p.torn or p.soft)]
+    ctx = click.get_current_context(silent=True)
+    app = ctx.find_object(App) if ctx is not None else None
+    if errors and app is not None and app.writing:
+        for p in errors[:5]:
+            warn(str(p))
+        more = f"（另有 {len(errors) - 5} 处）" if len(errors) > 5 else ""
+        warn(
+            f"记录文件有错误{more}，不影响本次记录：运行 svc check 列出全部，svc repair 将写入中断留下的残行移入隔离文件"
+        )
+        errors = []
     if errors:
         shown = "\n".join(str(p) for p in errors[:10])
         raise DataError(f"记录文件有错误（svc check 列出全部）：\n{shown}")
@@ -184,6 +214,17 @@ def report(problems) -> None:
         warn(str(p))
     if len(soft) > 5:
         warn(f"……另有 {len(soft) - 5} 处记录问题，svc check 列出全部")
+
+
+def silence_stdout() -> None:
+    """Point stdout at /dev/null once its reader has gone (`svc print … | head`), so that flushing
+    what is left at exit raises no second BrokenPipeError."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def warn(message: str) -> None:

@@ -8,10 +8,10 @@ import click
 
 from svccli.cli.context import App, pass_app, report
 from svccli.cli.params import TEXT, Text
-from svccli.cli.recording import find_case, html_option, print_document, record, require, service_of
+from svccli.cli.recording import find_case, html_option, print_document, record, require, service_of, write_page
 from svccli.core.calendar import CalendarError
 from svccli.core.deadlines import PAUSE_REASONS, Due, days_between, due
-from svccli.core.overdue import KINDS, LATE, listing_order
+from svccli.core.overdue import KINDS, LATE, Finding, listing_order, recordable
 from svccli.core.privacy import mask_name, mask_phone
 from svccli.errors import DataError, Found, UsageError
 from svccli.render.output import emit, output_options
@@ -32,14 +32,23 @@ OVERDUE_COLUMNS = [
 
 
 @click.command()
-@click.option("--warn", "warn_days", type=click.IntRange(0, 60), help="同时列出 DAYS 个工作日内到期的案件。")
+@click.option(
+    "--warn",
+    "warn_days",
+    type=click.IntRange(0, 60),
+    help="同时列出 DAYS 个工作日内到期的案件（默认：office.yaml 的 warning_days）。",
+)
 @click.option("--department", type=Text(40), help="只检查该部门（代码）的案件。")
 @click.option("--holder", type=Text(40), help="只检查该人员持有的案件。")
 @click.option("--record", "record_it", is_flag=True, help="为每件超期案件记录一条超期记录（每件每天至多一条）。")
 @output_options
 @pass_app
 def overdue(app: App, warn_days, department, holder, record_it, fmt, encoding) -> None:
-    """每日超期检查（供 cron 使用）：无超期时不输出、退出 0；有超期时列出并退出 3。"""
+    """每日超期检查（供 cron 使用）：无超期时不输出、退出 0；有超期时列出并退出 3。
+
+    无法计算期限的案件列为“问题记录”（附文件和行号），其余案件照常检查；
+    没有超期但有问题记录时退出 1。
+    """
     if record_it and app.as_of_option:
         raise UsageError("--record 记录超期，不能与 --as-of 同用")
     home = app.checked_home()
@@ -47,6 +56,8 @@ def overdue(app: App, warn_days, department, holder, record_it, fmt, encoding) -
         raise UsageError(f"--department：没有部门 “{department}”（可选：{', '.join(home.catalog.departments)}）")
     if holder and holder not in home.roster.staff:
         raise UsageError(f"--holder：人员编号 “{holder}” 不在名册中")
+    if warn_days is None:  # the office's default; --warn overrides it
+        warn_days = home.catalog.office.rules.warning_days
     try:
         entries = [Entry(tuple(e[0]), *e[1:]) for e in _checked(app, warn_days)]
     except CalendarError as e:
@@ -68,6 +79,9 @@ def overdue(app: App, warn_days, department, holder, record_it, fmt, encoding) -
             record(app, new)
     if late:
         raise Found()
+    problems = [e for e in entries if e.row["kind"] == "problem"]
+    if problems:  # listed above with file and line; the rest of the office was checked
+        raise DataError(f"{len(problems)} 件案件无法计算期限（问题记录，见上表）；svc check 列出全部问题")
 
 
 class Entry(NamedTuple):
@@ -94,20 +108,22 @@ def _checked(app: App, warn_days) -> list:
     return entries
 
 
-def _entry(app: App, f) -> Entry:
-    return Entry(listing_order(f), f.item.department, f.case.holder, app.today in f.case.overdue_days, _row(app, f))
+def _entry(app: App, f: Finding) -> Entry:
+    department = f.item.department if f.item else ""
+    recorded = app.today in f.case.overdue_days or not recordable(f)  # told after its due date: recorded no more
+    return Entry(listing_order(f), department, f.case.holder, recorded, _row(app, f))
 
 
-def _row(app: App, f) -> dict:
+def _row(app: App, f: Finding) -> dict:
     roster, cat = app.home.roster, app.home.catalog
     a = f.case.applicant
     return {
         "kind": f.kind,
         "kind_name": KINDS[f.kind],
         "case": f.case.id,
-        "service": f.item.code,
-        "service_name": f.item.name,
-        "department": cat.department_name(f.item.department),
+        "service": f.case.service,
+        "service_name": f.item.name if f.item else "（目录中没有该事项）",
+        "department": cat.department_name(f.item.department) if f.item else "",
         "applicant": mask_name(a.get("name", "")),
         "phone": mask_phone(a.get("phone", "")),
         "holder": f.case.holder,
@@ -120,11 +136,19 @@ def _row(app: App, f) -> dict:
         "provisional": bool(f.due and f.due.provisional),
         "days_late": f.days_late,
         "unit": f.due.unit if f.due else "working_days",
-        "late_text": (f"逾期 {f.days_late} 天" if f.days_late > 0 else f"还剩 {-f.days_late} 天")
-        + ("（临时）" if f.due and f.due.provisional else "")
-        + (f"（{f.detail}）" if f.detail else ""),
+        "late_text": _late_text(f),
         "detail": f.detail,
     }
+
+
+def _late_text(f: Finding) -> str:
+    if f.kind == "problem":
+        return f"无法计算：{f.detail}"
+    return (
+        (f"逾期 {f.days_late} 天" if f.days_late > 0 else f"还剩 {-f.days_late} 天")
+        + ("（临时）" if f.due and f.due.provisional else "")
+        + (f"（{f.detail}）" if f.detail else "")
+    )
 
 
 @click.command()
@@ -135,11 +159,17 @@ def _row(app: App, f) -> dict:
     type=click.Choice(list(PAUSE_REASONS)),
     help="不计入办理时限的程序：听证、招标、拍卖、检验、检测、勘测、检疫、鉴定、专家评审。",
 )
-@click.option("--expected", type=Text(80), help="告知申请人该程序所需时间（如“约 10 个工作日”）。")
-@click.option("--note", type=TEXT, help="备注。")
+@click.option(
+    "--expected",
+    required=True,
+    type=Text(80),
+    help="告知申请人该程序所需时间（如“约 10 个工作日”），写入暂停计时告知书（000 第四篇 二 第十条）。",
+)
+@click.option("--note", type=TEXT, help="备注（写入告知书的暂停原因）。")
+@html_option
 @pass_app
-def suspend(app: App, case_id: str, reason: str, expected: str | None, note: str | None) -> None:
-    """暂停计时（听证、检验、勘测等不计入时限的程序）。"""
+def suspend(app: App, case_id: str, reason: str, expected: str, note: str | None, html) -> None:
+    """暂停计时（听证、检验、勘测等不计入时限的程序），并打印告知原因和所需时间的暂停计时告知书。"""
     _, case = find_case(app, case_id)
     require(case, ("accepted",), "暂停计时")
     d = _due(app, case)
@@ -148,9 +178,12 @@ def suspend(app: App, case_id: str, reason: str, expected: str | None, note: str
             f"案件 {case.id} 的办结期限是 {d.due}，到期当日及以后不能再暂停计时；需要更多时间请办理延期（svc extend）"
         )
     record(
-        app, [{"type": "suspend", "case": case.id, "reason": reason, "expected": expected or "", "note": note or ""}]
+        app,
+        [{"type": "suspend", "case": case.id, "reason": reason, "expected": expected, "note": note or ""}],
     )
     click.echo(f"案件 {case.id} 已暂停计时（{PAUSE_REASONS[reason]}）；恢复时运行 svc resume {case.id}", err=True)
+    _, case = find_case(app, case.id)
+    print_document(app, case, "pause", html)  # the written pause notice: cause and time the step takes
 
 
 @click.command()
@@ -354,8 +387,7 @@ def explain_due(app: App, case_id: str, fmt: str, encoding: str, html) -> None:
     if html is not None:
         view = case_view(case, home.catalog, home.roster, home.calendar, app.today)
         view.update(ledger=rows, rules_text=head[1], notices=notices)
-        html.write_text(render("due_explain.html.j2", view, home.path), encoding="utf-8")
-        click.echo(f"（逐日计算表已写入 {html}）", err=True)
+        write_page(app, html, render("due_explain.html.j2", view, home.path), "逐日计算表")
     if fmt == "table":
         click.echo("\n".join(head))
     emit(rows, LEDGER_COLUMNS, fmt, encoding)

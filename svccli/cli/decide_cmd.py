@@ -9,6 +9,7 @@ from svccli.cli.params import TEXT, Text
 from svccli.cli.recording import find_case, html_option, print_document, record, require, service_of
 from svccli.core.cases import RESULTS
 from svccli.errors import DataError, UsageError
+from svccli.render.views import deemed_view
 
 
 def _close(app: App, case_id: str, allowed: tuple[str, ...], action: str, event: dict, doc: str | None, html) -> None:
@@ -85,12 +86,25 @@ def conclude(app: App, case_id: str, result: str, reason: str | None, note: str 
     require(case, ("accepted",), "作出办结决定（尚未受理或已决定）")
     if case.owed:
         raise DataError(f"案件 {case.id} 容缺受理的材料尚未补齐（{'、'.join(case.owed)}），不能办结")
+    _not_against_deemed_approval(app, case, item, result)
     _ready_to_conclude(app, case, item, result)
     if result == "denied" and item.licensing and not reason:
         raise UsageError("--reason：行政许可事项不予许可的，必须书面说明理由")
     record(app, [{"type": "conclude", "case": case.id, "result": result, "reasons": reason or "", "note": note or ""}])
     _, case = find_case(app, case.id)
     print_document(app, case, "conclusion", html)
+
+
+def _not_against_deemed_approval(app: App, case, item, result: str) -> None:
+    """超时默许 (002 一.7 / 十.6, as the office chose): a case not decided by its due date is deemed approved
+    from the next day; the decision that follows can only be an approval."""
+    home = app.home
+    deemed = deemed_view(case, item, home.catalog, home.calendar, app.today)
+    if deemed and result != "approved":
+        raise DataError(
+            f"案件 {case.id} 的办结期限 {deemed['due']} 已届满未作决定，自 {deemed['since']} 起超时默许、视为准予"
+            f"（{deemed['basis']}），不能再作出“{RESULTS[result]}”决定"
+        )
 
 
 def _ready_to_conclude(app: App, case, item, result: str) -> None:

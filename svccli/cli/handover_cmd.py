@@ -315,7 +315,9 @@ def holders(app: App, staff, fmt: str, encoding: str) -> None:
                 "open_parts": "、".join(f"{p['name']}（{p['due']}{'，已超期' if p['late'] else ''}）" for p in parts),
                 "forward": {"to": fwd["to"], "on": fwd["on"].isoformat()} if fwd else None,
                 "forwarded": f"{fwd['to']}（{fwd['on']} 报送，待答复）" if fwd else "",
-                "due": d.due.isoformat() if d else "",
+                # as `svc cases`: a date counted into a year with no calendar file is marked wherever shown
+                "due": (d.due.isoformat() + ("（临时）" if d.provisional else "")) if d else "",
+                "provisional": bool(d and d.provisional),
             }
         )
     emit(rows, HOLDER_COLUMNS, fmt, encoding, empty="没有未办结的案件")

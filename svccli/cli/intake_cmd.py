@@ -6,7 +6,7 @@ import click
 
 from svccli.cli.context import App, pass_app
 from svccli.cli.params import DEFECT, MATERIAL, PHONE, STAFF, CodeReason, Text
-from svccli.cli.recording import find_case, html_option, print_document, record, require, service_of
+from svccli.cli.recording import find_case, html_option, print_document, record, require, say, service_of
 from svccli.core.cases import Case
 from svccli.core.catalog import Material, ServiceItem
 from svccli.core.deadlines import clock_start
@@ -44,18 +44,36 @@ def _supplement_by(app: App, item: ServiceItem) -> str:
     return app.home.calendar.add_workdays(app.today, days).isoformat()
 
 
-def _notice_event(app: App, item: ServiceItem, found: list[Gap], seq: int, breach=()) -> dict:
+def written_notice(rule: str, item: ServiceItem, requested: bool) -> bool:
+    """Whether the one-time notice is given in writing (office rule `written_notice`, DOMAIN.md "Office
+    choices"): `licensing` for licensing items (000 第五篇), `always` (000 第二篇), `on_request` only when
+    the applicant asks (000 一次性告知制度 六: oral, in writing on request). An applicant who asks gets it
+    in writing under every rule."""
+    return requested or rule == "always" or (rule == "licensing" and item.licensing)
+
+
+def _notice_event(app: App, item: ServiceItem, found: list[Gap], seq: int, breach=(), requested=False) -> dict:
     rules = app.home.catalog.office.rules
     by = _supplement_by(app, item)
-    written = rules.written_notice == "always" or (rules.written_notice == "licensing" and item.licensing)
     return {
         "type": "notice",
         "seq": seq,
         "items": [g.as_event() for g in found],
         "supplement_by": by,
-        "written": written,
+        "written": written_notice(rules.written_notice, item, requested),
+        "requested": requested,
         "breach": list(breach),
     }
+
+
+def written_option(f):
+    return click.option(
+        "--written",
+        "requested",
+        is_flag=True,
+        help="申请人要求书面告知：记录其要求并打印一次性告知书（office.yaml written_notice: on_request 时，"
+        "不加此项为口头告知）。",
+    )(f)
 
 
 @click.command()
@@ -85,6 +103,7 @@ def _notice_event(app: App, item: ServiceItem, found: list[Gap], seq: int, breac
 )
 @click.option("--first-contact", "first_contact", type=STAFF, help="首问责任人（默认：操作人员）。")
 @click.option("--done", is_flag=True, help="即办件材料齐全时当场办结并送达。")
+@written_option
 @click.option("-q", "--quiet", is_flag=True, help="只输出案件编号，不显示文书。")
 @html_option
 @pass_app
@@ -104,6 +123,7 @@ def intake(
     owe,
     first_contact,
     done,
+    requested,
     quiet,
     html,
 ) -> None:
@@ -155,7 +175,7 @@ def intake(
             }
         ]
         if found:
-            made.append({**_notice_event(app, item, found, 1), "case": case_id})
+            made.append({**_notice_event(app, item, found, 1, requested=requested), "case": case_id})
         else:
             made.append(
                 {
@@ -173,7 +193,7 @@ def intake(
         return made
 
     case_id = record(app, events)[0]["case"]
-    click.echo(case_id)
+    say(app, case_id)  # once the case is on file
     if quiet:
         return
     _, case = find_case(app, case_id)
@@ -228,12 +248,15 @@ def provisional(item: ServiceItem, found: list[Gap], owe) -> list[Gap]:
     type=CodeReason(reason_required=False),
     help="补充告知 CODE[:原因]，可重复。首次告知时已缺或已有误的材料记为违反一次性告知。",
 )
+@written_option
 @html_option
 @pass_app
-def notice(app: App, case_id: str, added, html) -> None:
-    """重新打印一次性告知书，或用 --add 记录补充告知。"""
+def notice(app: App, case_id: str, added, requested: bool, html) -> None:
+    """重新打印一次性告知书，或用 --add 记录补充告知（口头或书面，按 office.yaml 的 written_notice）。"""
     folded, case = find_case(app, case_id)
     item = service_of(app, case)
+    if requested and not added:
+        raise UsageError("--written 在告知时记录申请人要求书面告知：请与 --add 同用，或在收件登记时使用")
     if not added:
         if not case.notices:
             raise DataError(f"案件 {case.id} 没有一次性告知（材料齐全，已受理）")
@@ -248,7 +271,7 @@ def notice(app: App, case_id: str, added, html) -> None:
         problem = "defect" if case.received.get(code) else "missing"
         new.append(Gap(code, m.name, problem, reason or ("未提交" if problem == "missing" else "材料有误")))
     breach = [g.code for g in new if is_breach(case, g.code)]
-    record(app, [{**_notice_event(app, item, new, len(case.notices) + 1, breach), "case": case.id}])
+    record(app, [{**_notice_event(app, item, new, len(case.notices) + 1, breach, requested), "case": case.id}])
     if breach:
         click.echo(f"注意：{'、'.join(breach)} 在首次告知时即应告知，已记为违反一次性告知制度", err=True)
     _, case = find_case(app, case.id)

@@ -8,7 +8,7 @@ import sys
 import click
 
 from svccli import __version__
-from svccli.errors import DataError, Locked, UsageError
+from svccli.errors import DataError, Found, Locked, UsageError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -73,6 +73,37 @@ WHERE = {
 }
 
 
+# The commands that record: for them a bad line elsewhere in the records is a warning naming `svc
+# repair`, never a failure (issue 16); the commands that only read report it as an error.
+WRITES = frozenset(
+    {
+        "inquiry",
+        "intake",
+        "notice",
+        "supplement",
+        "refuse",
+        "refer",
+        "withdraw",
+        "conclude",
+        "deliver",
+        "send-back",
+        "close",
+        "suspend",
+        "resume",
+        "extend",
+        "notify",
+        "handover",
+        "return",
+        "receive",
+        "review",
+        "approve",
+        "part",
+        "forward",
+        "answer",
+    }
+)
+
+
 def _commands(module: str) -> dict[str, click.Command]:
     return {c.name: c for c in importlib.import_module(f"svccli.cli.{module}").COMMANDS}
 
@@ -97,7 +128,22 @@ class SvcGroup(click.Group):
         from svccli.store.log import LockTimeout, StoreError  # not needed for --version or --help
 
         try:
-            return super().invoke(ctx)
+            try:
+                result = super().invoke(ctx)
+            except BrokenPipeError:  # `svc print … | head`: the reader has what it wanted
+                from svccli.cli.context import silence_stdout
+
+                _finish(ctx, ok=True)  # what the command decided is recorded; exit 0 says so
+                silence_stdout()
+                raise click.exceptions.Exit(0) from None
+            except (Found, click.exceptions.Exit) as e:
+                _finish(ctx, ok=e.exit_code in (0, Found.exit_code))
+                raise
+            except BaseException:
+                _finish(ctx, ok=False)  # nothing is written: exit 1 or 2 says so
+                raise
+            _finish(ctx, ok=True)
+            return result
         except LockTimeout as e:
             raise Locked(str(e)) from None
         except StoreError as e:
@@ -106,6 +152,16 @@ class SvcGroup(click.Group):
             raise DataError(f"文件操作失败：{e.filename or ''} {e.strerror or e}") from None
         except UnicodeError as e:
             raise UsageError(f"参数或文件含无法处理的字符：{e}") from None
+
+
+def _finish(ctx: click.Context, ok: bool) -> None:
+    """Write what the command recorded and its documents, or drop them (cli/recording.py)."""
+    app = ctx.obj
+    if app is not None and (getattr(app, "staged", None) is not None or getattr(app, "documents", None)):
+        # imported only then: recording imports the templates' renderer
+        from svccli.cli.recording import finish
+
+        finish(app, ok)
 
 
 @click.group(cls=SvcGroup, context_settings=CONTEXT)
@@ -138,7 +194,8 @@ def cli(ctx: click.Context, home: str | None, today: str | None, as_of: str | No
     for value, name in ((today, "--today"), (as_of, "--as-of")):
         if value:
             parse_moment(value, name)  # a bad date is refused before anything runs, naming the option
-    ctx.obj = App(home_option=home, today_option=today, as_option=as_, as_of_option=as_of)
+    writing = ctx.invoked_subcommand in WRITES
+    ctx.obj = App(home_option=home, today_option=today, as_option=as_, as_of_option=as_of, writing=writing)
     ctx.call_on_close(ctx.obj.close)  # the state database is closed when the command ends
 
 

@@ -95,6 +95,8 @@ class Case:
     clock_from: dt.date | None = None  # the day counting starts from (this day itself not counted)
     pauses: tuple[Pause, ...] = ()
     extensions: tuple[Extension, ...] = ()
+    # the latest suspend event: the cause and the time the step takes, told to the applicant (000 第四篇 二.10)
+    suspension: Event = field(default_factory=dict)
     concluded_on: dt.date | None = None
     result: str = ""
     decision: Event = field(default_factory=dict)  # the conclude event

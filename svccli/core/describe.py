@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from svccli.core.cases import RESULTS
+from svccli.core.deadlines import PAUSE_REASONS
 from svccli.core.events import Event, label
 
 
@@ -73,6 +74,13 @@ def describe(event: Event) -> str:
     if kind == "answer":
         return f"上级机关答复：{result_name(event.get('result'))}" + (
             f"（{event['note']}）" if event.get("note") else ""
+        )
+    if kind == "suspend":  # the cause and the time the step takes, as told to the applicant (000 第四篇 二.10)
+        reason = event.get("reason", "")
+        return (
+            f"暂停计时：{PAUSE_REASONS.get(reason, reason)}"
+            + (f"（告知所需时间：{event['expected']}）" if event.get("expected") else "")
+            + (f"；{event['note']}" if event.get("note") else "")
         )
     if kind == "refuse":
         return f"不予受理：{event.get('reason', '')}"

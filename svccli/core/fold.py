@@ -28,6 +28,7 @@ KEPT = frozenset(
         "receive",
         "review",
         "approve",
+        "suspend",
     }
 )  # events a case keeps (a year of open cases is large)
 

@@ -1,7 +1,8 @@
 """The daily check: which open cases are past due, deemed approved, or due soon.
 
 A paused case is never overdue while paused. A case decided and with the applicant told to
-collect by the due date is on time even if they have not come (seed 000 限时办结制 第九条). The
+collect by the due date is on time even if they have not come (seed 000 限时办结制 第九条); one told
+after it stays listed as late, by the days counted on the day they were told, and is recorded no more. The
 conclusion date is the day the written result is served (000 第四篇 二.8), so a decided case not
 yet served and not notified is still counted against its due date.
 
@@ -24,6 +25,7 @@ from svccli.core.deadlines import Due, days_between, due, part_due, receive_by
 # Order of the listing. A late handover and a late part come first: materials adrift between the window
 # and a section, and a co-handler holding up a joint case, are the most urgent things to chase.
 KINDS = {
+    "problem": "问题记录",  # a case that cannot be evaluated (its file and line): first, to be mended
     "handover": "交接未接收",
     "part": "协办超期",
     "overdue": "超期",
@@ -39,11 +41,11 @@ LATE = ("handover", "part", "overdue", "deemed")  # the office's own lateness: t
 class Finding:
     kind: str  # a key of KINDS
     case: Case
-    item: ServiceItem
+    item: ServiceItem | None  # None only for a problem: a case whose item is not in the catalogue
     due: Due | None  # None for a lapsed supplement (the clock has not started)
     days_late: int  # negative for a warning: days left
     date: dt.date | None = None  # the date that was missed (due, supplement-by, owed-by, receive-by or part due)
-    detail: str = ""  # the part's department, or the handover's receiver
+    detail: str = ""  # the part's department, the handover's receiver, or a late notification's date
 
 
 def deemed_applies(item: ServiceItem, catalog: Catalog) -> bool:
@@ -52,6 +54,26 @@ def deemed_applies(item: ServiceItem, catalog: Catalog) -> bool:
         return item.deemed_approval
     rule = catalog.office.rules.deemed_approval
     return rule == "all" or (rule == "committed" and item.kind == "committed")
+
+
+def deemed_since(case: Case, item: ServiceItem, catalog: Catalog, calendar: Calendar, today: dt.date) -> dt.date | None:
+    """The first day a case is deemed approved (超时默许, 002 一.7 / 十.6 as the office chose), or None:
+    the day after the due date of a case the office had not decided by then. It stays deemed approved once
+    decided (only an approval may follow, `svc conclude`); a case decided otherwise under older records is not."""
+    if not deemed_applies(item, catalog) or case.status not in ("accepted", "concluded", "delivered"):
+        return None
+    d = due(case, item, catalog.office.rules, calendar, today)
+    if d is None:
+        return None
+    if case.concluded_on is None:
+        return d.due + ONE_DAY if case.status == "accepted" and today > d.due else None
+    return d.due + ONE_DAY if case.concluded_on > d.due and case.result == "approved" else None
+
+
+def recordable(f: Finding) -> bool:
+    """Whether `svc overdue --record` records a finding: the office's own lateness still growing. A case
+    told to collect after its due date is listed with the lateness of that day, and recorded no more."""
+    return f.kind in ("overdue", "deemed") and f.due is not None and f.case.notified_on is None
 
 
 def _served_or_told_by(case: Case, on: dt.date) -> bool:
@@ -148,10 +170,14 @@ def _late(
     if d is None or _served_or_told_by(case, d.due):
         return None
     if today > d.due:
-        late = max(1, days_between(calendar, d.due, today, d.unit))  # a weekend after the due day still counts
+        # Told to collect after the due date: the office's lateness stops on the day it told the applicant
+        # (000 第九条: not coming when told is the applicant's own doing). Still listed every day until served,
+        # with the count of the notification day and not recorded again (`recordable`).
+        told = case.notified_on if case.notified_on and case.notified_on <= today else None
+        late = max(1, days_between(calendar, d.due, told or today, d.unit))  # a weekend after the due day counts
         undecided = case.status == "accepted"
         kind = "deemed" if undecided and deemed_applies(item, catalog) else "overdue"
-        return Finding(kind, case, item, d, late, d.due)
+        return Finding(kind, case, item, d, late, d.due, f"{told} 已通知领取，逾期天数不再增加" if told else "")
     if warn_days is not None and case.status == "accepted" and today <= d.due:
         left = days_between(calendar, today, d.due, d.unit)
         if left <= warn_days:
@@ -210,8 +236,27 @@ def warning_horizon(calendar: Calendar, today: dt.date, warn_days: int | None) -
 def daily_check(
     cases: Iterable[Case], catalog: Catalog, calendar: Calendar, today: dt.date, warn_days: int | None = None
 ) -> list[Finding]:
-    found = [f for c in cases for f in check_case(c, catalog, calendar, today, warn_days)]
+    """Every finding of every case; a case that cannot be evaluated is listed as a problem with the
+    file and line of its intake, never dropped, so one bad record never silences the others."""
+    found = []
+    for case in cases:
+        try:
+            found += check_case(case, catalog, calendar, today, warn_days) or unevaluable(case, catalog)
+        except ValueError as e:  # CalendarError: a date the calendar cannot count
+            found.append(problem(case, catalog, str(e)))
     return sorted(found, key=listing_order)
+
+
+def unevaluable(case: Case, catalog: Catalog) -> list[Finding]:
+    """An open case whose service item is not in the catalogue: its time limit is unknown."""
+    if case.is_open and catalog.item(case.service) is None:
+        return [problem(case, catalog, f"事项 {case.service} 不在服务事项目录中，无法计算期限")]
+    return []
+
+
+def problem(case: Case, catalog: Catalog, message: str) -> Finding:
+    path, line = case.where
+    return Finding("problem", case, catalog.item(case.service), None, 0, None, f"{path}:{line}: {message}")
 
 
 ORDER = {kind: i for i, kind in enumerate(KINDS)}

@@ -188,6 +188,7 @@ def _notify(case: Case, event: Event) -> None:
 def _suspend(case: Case, event: Event) -> None:
     case.status = "suspended"
     case.pauses += (Pause(event["reason"], day_of(event["ts"]), None, event.get("note", "")),)
+    case.suspension = event
 
 
 def _resume(case: Case, event: Event) -> None:

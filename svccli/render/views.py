@@ -6,11 +6,13 @@ Documents handed to the applicant show their phone and ID number in full; listin
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from svccli.core.calendar import Calendar
 from svccli.core.cases import RESULTS, STATUS, Case
 from svccli.core.catalog import Catalog
-from svccli.core.deadlines import due
+from svccli.core.deadlines import PAUSE_REASONS, due
+from svccli.core.overdue import deemed_since
 from svccli.core.privacy import ID_TYPES, mask_phone
 from svccli.core.roster import Roster
 
@@ -25,6 +27,8 @@ DOCUMENTS = {
     "owed": ("补办件通知书", "owed"),
     "sendback": ("退件通知书", "sendback"),
     "handover": ("项目收件交接单", "handover"),
+    "pause": ("暂停计时告知书", "pause"),
+    "deemed": ("超时默许告知书", "deemed"),
 }
 TARGET_KINDS = {"section": "科室", "staff": "工作人员", "post": "岗位", "window": "窗口"}
 
@@ -104,7 +108,10 @@ def case_view(case: Case, catalog: Catalog, roster: Roster, calendar: Calendar, 
             "seq": last_notice.get("seq", 1),
             "date": last_notice["ts"][:10],
             "supplement_by": last_notice.get("supplement_by", ""),
-            "written": bool(last_notice.get("written")),
+            # else told orally (office rule written_notice); a notice recorded without the field was printed
+            "written": bool(last_notice.get("written", True)),
+            "requested": bool(last_notice.get("requested")),  # the applicant asked for it in writing
+            "by_name": roster.name(last_notice["by"]) if last_notice.get("by") else "",
         }
         if last_notice
         else None,
@@ -123,6 +130,8 @@ def case_view(case: Case, catalog: Catalog, roster: Roster, calendar: Calendar, 
             "date": case.closing.get("ts", "")[:10],
         },
         "extension": _extension_view(case),
+        "pause": pause_view(case, item, catalog, calendar, today),
+        "deemed": deemed_view(case, item, catalog, calendar, today),
         "handover": _handover_view(case, item, roster),
         "conclusion": {
             "result": case.result,
@@ -157,6 +166,46 @@ def _extension_view(case: Case) -> dict | None:
         "opinion": e.opinion,
         "old_due": e.old_due,
         "late": e.late,
+    }
+
+
+def pause_view(case: Case, item, catalog: Catalog, calendar: Calendar, today: dt.date) -> dict | None:
+    """The latest pause, for the 暂停计时告知书 and `svc show`: the cause, the time the step takes as
+    told to the applicant (000 第四篇 二.10), and the due date before the pause (it moves by the days paused)."""
+    if not case.pauses:
+        return None
+    p, told = case.pauses[-1], case.suspension
+    before = due(replace(case, pauses=case.pauses[:-1]), item, catalog.office.rules, calendar, p.start)
+    return {
+        "reason": p.reason,
+        "reason_name": PAUSE_REASONS.get(p.reason, p.reason),
+        "expected": told.get("expected", ""),
+        "note": p.note,
+        "since": p.start.isoformat(),
+        "resumed": p.end.isoformat() if p.end else "",
+        "due_before": before.due.isoformat() if before else "",
+    }
+
+
+# The office rule a deemed approval rests on (002 一.7 / 十.6; an item's own switch in the catalogue).
+DEEMED_BASIS = {
+    "committed": "承诺件超过承诺时限的，实行超时默许制",
+    "all": "各类审批事项均实行超时默许制",
+    "item": "本事项实行超时默许制",
+}
+
+
+def deemed_view(case: Case, item, catalog: Catalog, calendar: Calendar, today: dt.date) -> dict | None:
+    """Deemed approval (超时默许), for the 超时默许告知书 and `svc show`: None unless the case is deemed approved."""
+    since = deemed_since(case, item, catalog, calendar, today)
+    if since is None:
+        return None
+    basis = "item" if item.deemed_approval is not None else catalog.office.rules.deemed_approval
+    return {
+        "since": since.isoformat(),
+        "due": (since - dt.timedelta(days=1)).isoformat(),
+        "basis": DEEMED_BASIS.get(basis, DEEMED_BASIS["item"]),
+        "decided": case.concluded_on.isoformat() if case.concluded_on else "",
     }
 
 

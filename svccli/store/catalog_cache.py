@@ -18,6 +18,7 @@ from typing import Any
 from svccli.core.catalog import Catalog, ServiceItem
 from svccli.store import codec
 from svccli.store.db import State, Unavailable
+from svccli.store.durable import read_regular
 from svccli.store.home import Home
 
 PARTS = ("office", "departments", "roster", "calendar", "scoring", "problems")
@@ -57,15 +58,15 @@ class LazyMapping(Mapping):
 
 
 def catalog_key(home: Path) -> str:
-    """A digest of every YAML file under catalog/ (its path and bytes); links are not followed."""
+    """A digest of every YAML file under catalog/ (its path and bytes), and of the names of links,
+    FIFOs and devices there, which are never followed or opened."""
     found: list[tuple[str, str]] = []
     _scan(str(home / "catalog"), "catalog", found)
     digest = hashlib.blake2b(digest_size=16)
     for rel, path in sorted(found):
         try:
-            with open(path, "rb") as f:
-                data = f.read()
-        except OSError:  # gone meanwhile, or unreadable: the loader names it
+            data = read_regular(path) if path else b"\0special"  # a FIFO is never opened: it would block
+        except OSError:  # gone meanwhile, unreadable, or no longer a regular file: the loader names it
             data = b"\0unreadable"
         digest.update(f"{rel}\0{len(data)}\0".encode())
         digest.update(data)
@@ -82,8 +83,11 @@ def _scan(folder: str, rel: str, found: list[tuple[str, str]]) -> None:
         try:
             if entry.is_dir(follow_symlinks=False):
                 _scan(entry.path, f"{rel}/{entry.name}", found)
-            elif entry.name.endswith(".yaml"):
-                found.append((f"{rel}/{entry.name}", entry.path))
+            elif entry.is_file(follow_symlinks=False):
+                if entry.name.endswith(".yaml"):
+                    found.append((f"{rel}/{entry.name}", entry.path))
+            else:  # a link, FIFO or device: in the key by name only (the loader and `svc check` name it)
+                found.append((f"{rel}/{entry.name}", ""))
         except OSError:
             continue
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -58,9 +60,14 @@ def _root(path: Path, home: Path, problems: list[Problem], what: str) -> Node | 
     return Node(data, shown, problems, 1, what) if data is not None else None
 
 
+def _folder(folder: Path) -> bool:
+    """A real folder, not a link to one (`svc check` names a link; nothing is read through it)."""
+    return folder.is_dir() and not folder.is_symlink()
+
+
 def load_office(home: Path, problems: list[Problem]) -> Office:
     path = home / "catalog" / "office.yaml"
-    if not path.exists():
+    if not os.path.lexists(path):  # a link there is named by the loader, never followed
         problems.append(Problem("catalog/office.yaml", 0, "缺少办公室配置文件"))
         return Office(code="XX", name="（未配置）")
     n = _root(path, home, problems, "office.yaml ")
@@ -110,7 +117,7 @@ def load_services(home: Path, problems: list[Problem]) -> tuple[dict, dict]:
     departments: dict[str, Department] = {}
     items: dict[str, ServiceItem] = {}
     folder = home / "catalog" / "services"
-    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    files = sorted(folder.glob("*.yaml")) if _folder(folder) else []
     if not files:
         problems.append(Problem("catalog/services", 0, "没有任何服务事项文件（services/*.yaml）"))
     for path in files:
@@ -201,7 +208,7 @@ def _part(n: Node) -> JointPart:
 def load_roster(home: Path, problems: list[Problem]) -> Roster:
     path = home / "catalog" / "roster.yaml"
     empty = Roster({}, {}, {}, {})
-    if not path.exists():
+    if not os.path.lexists(path):  # a link there is named by the loader, never followed
         problems.append(Problem("catalog/roster.yaml", 0, "缺少人员名册文件"))
         return empty
     n = _root(path, home, problems, "roster.yaml ")
@@ -293,7 +300,7 @@ def _post(n: Node) -> Post:
 def load_calendar(home: Path, problems: list[Problem]) -> Calendar:
     years = {}
     folder = home / "catalog" / "calendar"
-    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+    for path in sorted(folder.glob("*.yaml")) if _folder(folder) else []:
         n = _root(path, home, problems, "日历文件")
         if n is None:
             continue
@@ -312,18 +319,23 @@ def _calendar_year(n: Node, stem: str) -> CalendarYear | None:
         return None
     if stem != str(year):
         n.problem(n.key_line("year"), f"文件名 {stem}.yaml 与年份 {year} 不符")
-    holidays = []
+    holidays: list[Holiday] = []
+    listed: dict[dt.date, int] = {}  # every holiday date -> the line of the first holiday with it
     for h in n.items("holidays", what="假日"):
         h.only("name", "from", "to")
         first, last = h.date("from", required=True), h.date("to", required=True)
         if first and last:
             holidays.append(Holiday(h.text("name", required=True), first, last))
             _check_span(h, year, first, last)
-    workdays, lines = [], {}
+            _check_twice(h, first, last, listed)
+    workdays: list[tuple[dt.date, str]] = []
+    lines: dict[dt.date, int] = {}
     for w in n.items("workdays", what="调休工作日"):
         w.only("date", "for")
         day = w.date("date", required=True)
-        if day:
+        if day and day in lines:
+            w.problem(w.line, f"调休工作日 {day} 列了两次（第 {lines[day]} 行已列出）")
+        elif day:
             workdays.append((day, w.text("for")))
             lines[day] = w.line
             _check_workday(w, year, day)
@@ -342,6 +354,20 @@ def _check_span(h: Node, year: int, first, last) -> None:
         h.problem(h.line, f"假日 {first}～{last} 不在 {year} 年前后（跨年的假日如元旦可以延到相邻年份）")
 
 
+def _check_twice(h: Node, first, last, listed: dict) -> None:
+    """A date in two holidays of one file is listed twice: named once per holiday, at its line."""
+    if (last - first).days > 366:  # _check_span names a span this long
+        return
+    day, twice = first, None
+    while day <= last:
+        if twice is None and day in listed:
+            twice = day
+        listed.setdefault(day, h.line)
+        day += dt.timedelta(days=1)
+    if twice is not None:
+        h.problem(h.line, f"假日日期 {twice} 列了两次（第 {listed[twice]} 行的假日已含该日）")
+
+
 def _check_workday(w: Node, year: int, day) -> None:
     if abs(day.year - year) > 1:
         w.problem(w.line, f"调休工作日 {day} 不在 {year} 年前后")
@@ -353,7 +379,7 @@ def load_scoring(home: Path, problems: list[Problem]):
     from svccli.store.scoring_file import scheme_from
 
     path = home / "catalog" / "scoring.yaml"
-    if not path.exists():
+    if not os.path.lexists(path):  # a link there is named by the loader, never followed
         problems.append(Problem("catalog/scoring.yaml", 0, "缺少考核方案文件"))
         return None
     n = _root(path, home, problems, "scoring.yaml ")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import stat
 import time
 from pathlib import Path
 
@@ -58,6 +59,7 @@ ERRNO_TEXT = {
     errno.EROFS: "文件系统只读",
     errno.EDQUOT: "超出磁盘配额",
     errno.ENOENT: "文件或目录不存在",
+    errno.ELOOP: "是符号链接，不经由链接读写",
 }
 
 
@@ -86,26 +88,95 @@ def _private_dir(path: Path) -> None:
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
-def _make_dirs(folder: Path) -> None:
-    """Create the partition folders 0700 whatever the umask; fsync each new one's parent."""
+def _make_dirs(folder: Path, root: Path | None = None) -> None:
+    """Create the partition folders 0700 whatever the umask; fsync each new one's parent. With
+    `root`, every folder already there from `root` down must be a folder, not a link to one (ELOOP):
+    nothing is created through a link."""
     missing = []
     p = folder
-    while not p.exists():
+    while not os.path.lexists(p):
         missing.append(p)
         p = p.parent
+    if root is not None:
+        _real_folders(p, root)
     for d in reversed(missing):
         try:
             os.mkdir(d, 0o700)
         except FileExistsError:
             continue
-        os.chmod(d, 0o700)
+        os.chmod(d, 0o700)  # made just now by this call: a folder, not a link
         _fsync_dir(d.parent)
 
 
-def _open_append(path: Path) -> int:
-    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
-    os.fchmod(fd, 0o600)
+def _real_folders(folder: Path, root: Path) -> None:
+    """Every path from `root` down to `folder` (when it lies inside root) is a folder itself."""
+    try:
+        parts = folder.relative_to(root).parts
+    except ValueError:  # above root: root is still to be made
+        return
+    p = root
+    for part in (None, *parts):
+        p = p / part if part else p
+        if not stat.S_ISDIR(os.lstat(p).st_mode):
+            raise OSError(errno.ELOOP, "不是目录（符号链接？）", str(p))
+
+
+NOT_REGULAR = "不是普通文件（FIFO、设备等），不读取也不写入"
+
+
+def _open_append(path: Path, root: Path) -> int:
+    """Open a record file inside `root` for appending, creating it 0600. No symbolic link is
+    followed, neither the file (O_NOFOLLOW: ELOOP) nor a folder from `root` down, and only a regular
+    file is opened: a link committed at a partition path must never lead an append, or its chmod,
+    to another file."""
+    _real_folders(path.parent, root)
+    if path.parent != root and root not in path.parents:  # a bug, not data
+        raise ValueError(f"{path} is not inside {root}")
+    flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    fd = os.open(path, flags, 0o600)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, NOT_REGULAR)
+        os.fchmod(fd, 0o600)
+    except OSError:
+        _close_quietly(fd)
+        raise
     return fd
+
+
+def read_regular(path: Path | str) -> bytes:
+    """A file's bytes, read only when it is a regular file reached without following a link at its
+    last step: a FIFO would block a reader for ever, a link may lead anywhere (OSError ELOOP or
+    EINVAL otherwise)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(errno.EINVAL, NOT_REGULAR, str(path))
+        chunks = []
+        while True:
+            chunk = os.read(fd, max(st.st_size + 1, 65536))
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def special_kind(mode: int) -> str:
+    """What a file that is neither a folder nor a regular file is, in words ("" for those two)."""
+    if stat.S_ISLNK(mode):
+        return "符号链接"
+    if stat.S_ISFIFO(mode):
+        return "FIFO（命名管道）"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "设备文件"
+    if stat.S_ISSOCK(mode):
+        return "套接字"
+    if stat.S_ISDIR(mode) or stat.S_ISREG(mode):
+        return ""
+    return "特殊文件"
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -123,3 +194,37 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def special_message(kind: str) -> str:
+    return f"是{kind}，不是普通文件：svc 不经由它读取或写入；请移走或换成普通文件"
+
+
+def lstat_kind(path: Path | str) -> str:
+    """special_kind of what is at `path` itself (a link is not followed); "" when nothing is there."""
+    try:
+        return special_kind(os.lstat(path).st_mode)
+    except OSError:
+        return ""
+
+
+def find_special(folder: Path, rel: str) -> list[tuple[str, str]]:
+    """Every entry under `folder` (shown as `rel`/…) that is neither a folder nor a regular file, as
+    (path, what it is), in name order; links to folders are listed, never entered."""
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError:
+        return []
+    found = []
+    for entry in entries:
+        shown = f"{rel}/{entry.name}"
+        try:
+            kind = special_kind(entry.stat(follow_symlinks=False).st_mode)
+        except OSError:
+            continue
+        if kind:
+            found.append((shown, kind))
+        elif entry.is_dir(follow_symlinks=False):
+            found += find_special(Path(entry.path), shown)
+    return found

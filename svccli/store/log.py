@@ -29,6 +29,8 @@ from svccli.store.durable import (  # noqa: F401  (LockTimeout, StoreError: what
     _private_dir,
     _write_all,
     lock_timeout,
+    lstat_kind,
+    read_regular,
 )
 
 SCHEMA_VERSION = 1
@@ -68,6 +70,7 @@ class RecordLog:
         self.home = home
         self.root = home / "records"
         self.state = home / ".svc"
+        self.torn: list[str] = []  # the files this log appended to after a torn last line (shown)
 
     # -- identity ---------------------------------------------------------------------------
     def clone_id(self) -> str:
@@ -104,18 +107,33 @@ class RecordLog:
             made = events(path) if callable(events) else events
             return self._append_locked(path, made)
 
+    def stage(self, events, day: str, clone: str | None = None) -> Staged:
+        """As append, but nothing is written yet: the lock is taken and held, the lines are made
+        (ids included) and kept, to be written by `Staged.commit` or dropped by `Staged.drop`. A
+        document that goes with them is written in between, so that it exists before they count."""
+        clone = clone or self.clone_id()
+        path = self.partition(clone, day)
+        lock = self.lock()
+        lock.__enter__()
+        try:
+            made = events(path) if callable(events) else events
+            return Staged(self, path, lock, made)
+        except BaseException:
+            lock.__exit__(None, None, None)
+            raise
+
     def lock(self, timeout: float | None = None):
         return _Lock(self.state / "lock", lock_timeout() if timeout is None else timeout)
 
     def _append_locked(self, path: Path, events: list[dict]) -> list[dict]:
         """Any I/O fault becomes a StoreError naming the step; what this call wrote is cut off again
         (best effort) and a failed fsync is never tried again: nothing unconfirmed is left to count."""
-        created = not path.exists()
+        created = not os.path.lexists(path)
         step, fd, size = "创建目录", None, None
         try:
-            _make_dirs(path.parent)
+            _make_dirs(path.parent, self.root)
             step = "打开"
-            fd = _open_append(path)
+            fd = _open_append(path, self.root)
             step = "读取"
             size = os.fstat(fd).st_size
             prev, torn = _tail(fd)
@@ -151,6 +169,8 @@ class RecordLog:
             raise _fault(
                 "关闭", self._shown(path), e, "记录未确认（可能已写入，请先用 svc check、svc cases 核实再重做）"
             ) from None
+        if torn:
+            self.torn.append(self._shown(path))
         return out
 
     def _shown(self, path: Path) -> str:
@@ -163,6 +183,8 @@ class RecordLog:
         """The highest number N of a case id `prefix`N that the partition's lines name (0 if none):
         a new case takes the next one, under the lock. A maximum, not a count of intake lines, so a
         never-confirmed fragment that `svc repair` moves away cannot make a number come round twice."""
+        if lstat_kind(path):  # a link or a FIFO at the partition path: never read; the append refuses it
+            return 0
         try:
             data = path.read_bytes()
         except FileNotFoundError:
@@ -171,9 +193,9 @@ class RecordLog:
         return max(map(int, found), default=0)
 
     def files(self) -> list[Path]:
-        if not self.root.is_dir():
-            return []
-        return sorted(self.root.glob("*/*/*.jsonl"))
+        """The record files records/<clone>/<month>/*.jsonl, sorted; only regular files, reached
+        without following a link (`svc check` names the others: special_files)."""
+        return [Path(p) for p in self.listing().values()]
 
     def files_since(self, day: str) -> list[Path]:
         """files() without those named for a day before `day`, in the same order."""
@@ -188,7 +210,7 @@ class RecordLog:
             for month in _subfolders(clone.path):
                 try:
                     with os.scandir(month.path) as it:
-                        names = [e.name for e in it]
+                        names = [e.name for e in it if _regular(e)]
                 except (FileNotFoundError, NotADirectoryError, PermissionError):
                     continue
                 for name in names:  # Path(name).stem, as files() is filtered by
@@ -204,12 +226,14 @@ class RecordLog:
         `files`, when given, are the only ones that can (store/where.py)."""
         since = intake_day(case_id)
         needle = f'"case":"{case_id}"'.encode()
-        lines, problems = [], []
+        lines: list[Line] = []
+        problems: list[Problem] = []
         for path in self.files_since(since) if files is None else files:
-            data = path.read_bytes()
+            shown = path.relative_to(self.home).as_posix()
+            data = self._bytes(path, shown, problems)
             if needle not in data:
                 continue
-            got, found = read_file(data, path.relative_to(self.home).as_posix())
+            got, found = read_file(data, shown)
             lines += [ln for ln in got if ln.event.get("case") == case_id]
             problems += found
         return lines, problems
@@ -219,10 +243,68 @@ class RecordLog:
         problems: list[Problem] = []
         for path in self.files():
             shown = path.relative_to(self.home).as_posix()
-            got, found = read_file(path.read_bytes(), shown)
+            got, found = read_file(self._bytes(path, shown, problems), shown)
             lines.extend(got)
             problems.extend(found)
         return lines, problems
+
+    def _bytes(self, path: Path, shown: str, problems: list[Problem]) -> bytes:
+        """A listed record file's bytes; one that cannot be read (or has become a link or a FIFO
+        since it was listed) is a problem, never a hang or a traceback."""
+        try:
+            return read_regular(path)
+        except OSError as e:
+            problems.append(Problem(shown, 0, f"无法读取：{e.strerror or e}"))
+            return b""
+
+
+class Staged:
+    """Lines made under the record lock and not yet written (RecordLog.stage). `events` are the
+    lines as they will be written, but for `prev`, which the append fills in; the lock is held
+    until commit or drop."""
+
+    def __init__(self, log: RecordLog, path: Path, lock, made: list[dict]):
+        self.log, self.path, self._lock = log, path, lock
+        self.events: list[dict] = []
+        self.add(made)
+
+    def add(self, made: list[dict]) -> list[dict]:
+        """More lines for the same file, under the same lock (a command that records twice)."""
+        new = [{"v": SCHEMA_VERSION, "id": secrets.token_hex(8), **e, "prev": ""} for e in made]
+        self.events += new
+        return new
+
+    @property
+    def shown(self) -> str:
+        return self.log._shown(self.path)
+
+    def lines(self) -> list[Line]:
+        """The staged events as the reader will number them once written (after the file's lines)."""
+        try:
+            data = read_regular(self.path)
+        except OSError:
+            data = b""
+        first = data.count(b"\n") + 1 + (1 if data and not data.endswith(b"\n") else 0)
+        return [Line(self.shown, n, e) for n, e in enumerate(self.events, first)]
+
+    def commit(self) -> list[dict]:
+        """Write the staged lines durably (RecordLog._append_locked) and let the lock go."""
+        if self._lock is None:
+            raise RuntimeError("staged records were already written or dropped")
+        try:
+            return self.log._append_locked(self.path, self.events)
+        finally:
+            self.drop()
+
+    def drop(self) -> None:
+        """Let the lock go without writing anything."""
+        lock, self._lock = self._lock, None
+        if lock is not None:
+            lock.__exit__(None, None, None)
+
+    @property
+    def open(self) -> bool:
+        return self._lock is not None
 
 
 def intake_day(case_id: str) -> str:
@@ -301,8 +383,8 @@ def parse_line(raw: bytes, prev: str | None) -> tuple[dict | None, str]:
 
 
 def _subfolders(folder: str) -> list:
-    """The folders in `folder` (symbolic links to folders too, as glob follows them); none when
-    it cannot be listed."""
+    """The folders in `folder`, not links to folders (a record is read only where it is written);
+    none when it cannot be listed."""
     try:
         with os.scandir(folder) as it:
             entries = list(it)
@@ -311,11 +393,19 @@ def _subfolders(folder: str) -> list:
     found = []
     for entry in entries:
         try:
-            if entry.is_dir():
+            if entry.is_dir(follow_symlinks=False):
                 found.append(entry)
         except OSError:
             pass
     return found
+
+
+def _regular(entry) -> bool:
+    """A record file is a regular file, never a link, FIFO or device (`svc check` names those)."""
+    try:
+        return entry.is_file(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 BLOCK = 4096  # the tail is read backwards in blocks of this size, growing with what was read

@@ -362,7 +362,10 @@ class Shelf:
 
 
 def _woken(home: Home, case: Case) -> tuple[int, int]:
-    """overdue.wake as day ordinals (NEVER for none); a date the calendar cannot count: always examined."""
+    """overdue.wake as day ordinals (NEVER for none). A case the daily check cannot evaluate (a date
+    the calendar cannot count, an item not in the catalogue) is examined every day: it is listed."""
+    if home.catalog.item(case.service) is None:
+        return 0, NEVER
     try:
         first, due = wake(case, home.catalog, home.calendar)
     except ValueError:  # CalendarError

@@ -19,6 +19,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from svccli.core.problems import Problem
 from svccli.store import fastyaml
+from svccli.store.durable import lstat_kind, read_regular, special_message
 
 CODE_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
@@ -70,9 +71,10 @@ PARSER: contextvars.ContextVar[str] = contextvars.ContextVar("parser", default="
 def load_yaml(path: Path, shown: str, problems: list[Problem]):
     """Parse one file; on a syntax error record it and return None."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)  # a FIFO named *.yaml would block for ever; a link may lead anywhere
     except OSError as e:
-        problems.append(Problem(shown, 0, f"无法读取：{e.strerror}"))
+        kind = lstat_kind(path)
+        problems.append(Problem(shown, 0, special_message(kind) if kind else f"无法读取：{e.strerror or e}"))
         return None
     try:
         text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as read_text did
@@ -88,6 +90,8 @@ def load_yaml(path: Path, shown: str, problems: list[Problem]):
             return None
     try:
         return yaml_rt().load(text)
+    except RecursionError:  # a nesting bomb (`[[[[…`): the parser recurses once per level
+        problems.append(Problem(shown, _deepest_line(text), "YAML 嵌套层数过多（括号或缩进嵌套太深），无法解析"))
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         what = (e.problem or e.context or "YAML 语法错误").strip()
@@ -101,6 +105,33 @@ def load_yaml(path: Path, shown: str, problems: list[Problem]):
     except YAMLError as e:
         problems.append(Problem(shown, 0, f"YAML 错误：{e}"))
     return None
+
+
+def _deepest_line(text: str) -> int:
+    """Where a nesting bomb is: the line of the deepest collection, from the scanner's tokens (the
+    scanner does not recurse); 1 when it cannot tell."""
+    from ruamel.yaml import tokens
+
+    opening = (
+        tokens.FlowSequenceStartToken,
+        tokens.FlowMappingStartToken,
+        tokens.BlockSequenceStartToken,
+        tokens.BlockMappingStartToken,
+    )
+    closing = (tokens.FlowSequenceEndToken, tokens.FlowMappingEndToken, tokens.BlockEndToken)
+    depth = deepest = 0
+    at = 1
+    try:
+        for token in YAML(typ="rt").scan(text):
+            if isinstance(token, opening):
+                depth += 1
+                if depth > deepest:
+                    deepest, at = depth, token.start_mark.line + 1
+            elif isinstance(token, closing):
+                depth -= 1
+    except (YAMLError, RecursionError):
+        pass
+    return at
 
 
 class Node:
