@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def svc(*args: str, today: str, staff: str = "S001", clone: str = "W01") -> str:
     cmd = [sys.executable, "-m", "svccli", "--home", str(ROOT), "--today", today, "--as", staff, *args]
-    env = {"SVC_CLONE": clone, "PATH": "/usr/bin:/bin"}
+    env = {"SVC_CLONE": clone, "PATH": "/usr/bin:/bin", "SVC_CLOCK": today}  # recorded as if on that day
     done = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if done.returncode not in (0, 3):
         raise SystemExit(f"{' '.join(args)}: exit {done.returncode}\n{done.stderr}")

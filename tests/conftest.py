@@ -27,7 +27,14 @@ class Office:
 
     def run(self, *args: str, today: str = "2026-11-20T09:00", staff: str | None = "S001", env: dict | None = None):
         """Run `svc --home HOME ...`; returns click's Result (exit_code, stdout, stderr)."""
-        full_env = {"SVC_CLONE": "T01", "SVC_TODAY": today, "SVC_HOME": "", "SVC_STAFF": staff or "", **(env or {})}
+        full_env = {
+            "SVC_CLONE": "T01",
+            "SVC_TODAY": today,
+            "SVC_CLOCK": today,
+            "SVC_HOME": "",
+            "SVC_STAFF": staff or "",
+            **(env or {}),
+        }
         result = CliRunner().invoke(cli, ["--home", str(self.path), *args], env=full_env, catch_exceptions=True)
         if result.exception and not isinstance(result.exception, SystemExit):
             raise result.exception  # a traceback is a bug: let the test show it

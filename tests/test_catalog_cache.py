@@ -140,7 +140,13 @@ def test_a_warm_catalog_show_parses_no_yaml(office):
         "    loaded = sorted(m for m in ('ruamel.yaml', 'yaml', 'jinja2', 'tabulate') if m in sys.modules)\n"
         "    print(args.split()[0], *loaded, file=sys.stderr)\n"
     )
-    env = {"SVC_CLONE": "T01", "SVC_TODAY": "2026-11-20T09:00", "SVC_STAFF": "S001", "PATH": "/usr/bin:/bin"}
+    env = {
+        "SVC_CLONE": "T01",
+        "SVC_TODAY": "2026-11-20T09:00",
+        "SVC_CLOCK": "2026-11-20T09:00",
+        "SVC_STAFF": "S001",
+        "PATH": "/usr/bin:/bin",
+    }
     out = subprocess.run(
         [sys.executable, "-c", code, str(office.path), f"show {case.stdout.strip()}", "catalog show ZG-001"],
         capture_output=True,

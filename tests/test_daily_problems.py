@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 
 from conftest import Office
-
 from svccli.store.log import RecordLog
 
 TODAY = "2026-12-01T08:00"

@@ -237,6 +237,7 @@ def test_overdue_output_is_utf8_under_lang_c(office):
         "LANG": "C",
         "LC_ALL": "C",
         "SVC_TODAY": "2026-12-03",
+        "SVC_CLOCK": "2026-12-03",
         "SVC_CLONE": "T01",
         "PYTHONIOENCODING": "",
     }

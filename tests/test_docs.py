@@ -21,7 +21,13 @@ from svccli.cli.main import cli
 
 REPO = Path(__file__).resolve().parent.parent
 README = (REPO / "README.md").read_text(encoding="utf-8")
-ENV = {"SVC_HOME": "", "SVC_STAFF": "", "SVC_TODAY": "2026-05-11T09:00", "SVC_CLONE": "T01"}
+ENV = {
+    "SVC_HOME": "",
+    "SVC_STAFF": "",
+    "SVC_TODAY": "2026-05-11T09:00",
+    "SVC_CLOCK": "2026-05-11T09:00",
+    "SVC_CLONE": "T01",
+}
 
 
 def walk(command: click.Command, path: tuple[str, ...] = ()):

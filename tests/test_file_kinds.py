@@ -28,7 +28,14 @@ TIMEOUT = 60  # seconds: a FIFO opened for reading blocks for ever
 
 def svc(office, *args: str, today: str = "2026-11-20T09:00", stdout=subprocess.PIPE) -> subprocess.CompletedProcess:
     """`svc` in a process of its own (a hang is a timeout, not a stuck test run)."""
-    env = {**os.environ, "SVC_CLONE": "T01", "SVC_TODAY": today, "SVC_STAFF": "S001", "SVC_HOME": ""}
+    env = {
+        **os.environ,
+        "SVC_CLONE": "T01",
+        "SVC_TODAY": today,
+        "SVC_CLOCK": today,
+        "SVC_STAFF": "S001",
+        "SVC_HOME": "",
+    }
     return subprocess.run(
         [sys.executable, "-m", "svccli", "--home", str(office.path), *args],
         stdout=stdout,
@@ -294,7 +301,14 @@ def test_print_into_a_closed_pipe_exits_quietly(office):
 def test_print_in_a_shell_pipeline_exits_quietly(office, tmp_path, reader):
     """`svc print … | head -1`; with `true` the reader is gone before svc writes (always EPIPE)."""
     case_id = case_with_notice(office)
-    env = {**os.environ, "SVC_CLONE": "T01", "SVC_TODAY": "2026-11-20T09:00", "SVC_STAFF": "S001", "SVC_HOME": ""}
+    env = {
+        **os.environ,
+        "SVC_CLONE": "T01",
+        "SVC_TODAY": "2026-11-20T09:00",
+        "SVC_CLOCK": "2026-11-20T09:00",
+        "SVC_STAFF": "S001",
+        "SVC_HOME": "",
+    }
     script = (
         f'"{sys.executable}" -m svccli --home "{office.path}" print {case_id} notice '
         f'2>"{tmp_path}/err" | {reader} >/dev/null; '

@@ -268,6 +268,7 @@ def test_a_read_only_home(sample, fresh, tmp_path, warmed):
     env = {
         **os.environ,
         "SVC_TODAY": TODAY,
+        "SVC_CLOCK": TODAY,
         "SVC_CLONE": "T01",
         "SVC_STAFF": "S001",
         "SVC_HOME": "",

@@ -1,4 +1,4 @@
-"""Keeping the record log sound: `svc repair`, `svc verify`, `svc audit reveals`."""
+"""Keeping the record log sound: `svc repair`, `svc verify`, `svc audit reveals|backdated`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from pathlib import Path
 import click
 
 from svccli.cli.context import App, pass_app, warn
-from svccli.cli.params import DAY
+from svccli.cli.params import DAY, Text
+from svccli.core.events import label
 from svccli.errors import DATA, SvcError, UsageError
 from svccli.render.output import emit, output_options
 from svccli.store.repair import against, heads
@@ -115,7 +116,7 @@ def _posted(path: Path) -> list[dict]:
 
 @click.group()
 def audit() -> None:
-    """审计：查看完整个人信息的记录。"""
+    """审计：查看完整个人信息的记录、补录（业务日期早于记录时间）的记录。"""
 
 
 @audit.command("reveals")
@@ -149,6 +150,56 @@ def reveals(app: App, since: dt.date | None, fmt: str, encoding: str) -> None:
             }
         )
     emit(rows, REVEAL_COLUMNS, fmt, encoding, empty="没有查看完整个人信息的记录")
+
+
+BACKDATED_COLUMNS = [
+    ("when", "记录时间"),
+    ("on", "业务日期"),
+    ("name", "记录人"),
+    ("type_name", "操作"),
+    ("case", "案件编号"),
+    ("reason", "补录理由"),
+    ("approved_by_name", "批准人"),
+    ("where", "位置"),
+]
+
+
+@audit.command("backdated")
+@click.option("--since", type=DAY, help="只列出该日及以后记录的补录。")
+@click.option("--staff", type=Text(40), help="只列出该人员记录的补录。")
+@output_options
+@pass_app
+def backdated(app: App, since: dt.date | None, staff: str | None, fmt: str, encoding: str) -> None:
+    """列出每一条补录：业务日期早于实际记录时间的记录，附理由和批准人（超过补录期限时）。"""
+    home = app.home
+    if staff and staff not in home.roster.staff:
+        raise UsageError(f"--staff：人员编号 “{staff}” 不在名册中")
+    lines, problems = home.log.read()
+    if any(not p.warning for p in problems):
+        warn("记录文件有问题（svc check 列出全部）；以下只列出可读的记录")
+    rows = []
+    for ln in sorted((ln for ln in lines if ln.event.get("on")), key=lambda ln: ln.event["ts"]):
+        e = ln.event
+        if (since and e["ts"][:10] < since.isoformat()) or (staff and e["by"] != staff):
+            continue
+        rows.append(
+            {
+                "id": e["id"],
+                "ts": e["ts"],
+                "when": e["ts"][:16].replace("T", " "),
+                "on": str(e["on"]),
+                "by": e["by"],
+                "name": home.roster.name(e["by"]),
+                "type": e["type"],
+                "type_name": label(e["type"]),
+                "case": str(e.get("case", "")),
+                "reason": str(e.get("backdate_reason", "")),
+                "approved_by": str(e.get("approved_by", "")),
+                "approved_by_name": home.roster.name(e["approved_by"]) if e.get("approved_by") else "",
+                "where": f"{ln.path}:{ln.line}",
+            }
+        )
+    emit(rows, BACKDATED_COLUMNS, fmt, encoding, empty="没有补录的记录")
 
 
 COMMANDS = [repair, verify, audit]

@@ -10,7 +10,7 @@ import click
 from svccli.cli.context import App, pass_app
 from svccli.cli.params import DAY, TEXT, Text
 from svccli.cli.recording import find_case, html_option, print_document, record, service_of
-from svccli.core.cases import OPEN, RESULTS, STATUS, Case
+from svccli.core.cases import OPEN, RESULTS, STATUS, Case, effective_day
 from svccli.core.deadlines import due, part_due, receive_by, served_late
 from svccli.core.privacy import mask_id, mask_phone
 from svccli.errors import DataError, UsageError
@@ -117,7 +117,8 @@ def show(app: App, case_id: str, reveal: bool, reason: str | None, fmt: str) -> 
         "id_number": a.get("id_number", "") if reveal else mask_id(a.get("id_number", "")),
     }
     timeline = [
-        {"ts": s.ts, "by": s.by, "by_name": roster.name(s.by), "kind": s.kind, "text": s.text} for s in case.steps
+        {"ts": s.ts, "on": s.on, "by": s.by, "by_name": roster.name(s.by), "kind": s.kind, "text": s.text}
+        for s in case.steps
     ]
     d = due(case, item, app.home.catalog.office.rules, app.home.calendar, app.today)
     late = served_late(case, d, app.home.calendar) if d else None
@@ -214,10 +215,16 @@ def show(app: App, case_id: str, reveal: bool, reason: str | None, fmt: str) -> 
         )
     if custody:
         lines.append("交接链：")
-        lines += [f"  {t['ts'][:16].replace('T', ' ')}  {t['by_name']:<4}  {t['text']}" for t in custody]
+        lines += [_step_line(t) for t in custody]
     lines.append("过程：")
-    lines += [f"  {t['ts'][:16].replace('T', ' ')}  {t['by_name']:<4}  {t['text']}" for t in timeline]
+    lines += [_step_line(t) for t in timeline]
     click.echo("\n".join(lines))
+
+
+def _step_line(t: dict) -> str:
+    """A timeline line at its real recording time; a step recorded after its business date says so."""
+    late = f"〔补录：业务日期 {t['on']}〕" if t["on"] else ""
+    return f"  {t['ts'][:16].replace('T', ' ')}  {t['by_name']:<4}  {t['text']}{late}"
 
 
 # Steps that move a case from one holder to another (the chain of custody shown by `svc show`).
@@ -238,7 +245,7 @@ def _progress(app: App, case: Case, item) -> dict:
             "to_name": moving.get("to_name", ""),
             "receiver": moving.get("receiver", ""),
             "since": moving["ts"],
-            "receive_by": receive_by(home.calendar, dt.date.fromisoformat(moving["ts"][:10])).isoformat(),
+            "receive_by": receive_by(home.calendar, effective_day(moving)).isoformat(),
         }
     review = None
     if case.reviews:
@@ -246,7 +253,7 @@ def _progress(app: App, case: Case, item) -> dict:
         review = {
             "reviewer": r["by"],
             "reviewer_name": roster.name(r["by"]),
-            "reviewed": r["ts"][:10],
+            "reviewed": effective_day(r).isoformat(),
             "opinion": r.get("opinion", ""),
             "checker": a.get("by", ""),
             "checker_name": roster.name(a["by"]) if a else "",

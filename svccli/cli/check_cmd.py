@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import click
 
 from svccli.cli.context import App, pass_app
@@ -23,7 +25,7 @@ def check(app: App) -> None:
     folded = fold(lines)
     problems = home.problems + record_problems + folded.problems + list(unknown_services(folded, home))
     problems += unevaluable(folded, home, app.today)
-    problems += special_files(home) + duplicate_ids(lines)
+    problems += special_files(home) + duplicate_ids(lines) + business_dates(lines)
     problems = sorted(set(problems), key=lambda p: (p.path, p.line, p.message))  # the loader names a link too
     for p in problems + list(app.calendar_problems()):
         click.echo(str(p), err=p.warning)
@@ -53,6 +55,25 @@ def duplicate_ids(lines) -> list[Problem]:
         for path, line in where:
             others = "、".join(f"{p}:{n}" for p, n in where if (p, n) != (path, line))
             found.append(Problem(path, line, f"记录编号 id “{event_id}” 重复（另见 {others}）"))
+    return found
+
+
+def business_dates(lines) -> list[Problem]:
+    """A record's business date (`on`, 补录) is a date no later than the day it was recorded."""
+    found = []
+    for ln in lines:
+        on = ln.event.get("on")
+        if on is None:
+            continue
+        try:
+            later = dt.date.fromisoformat(on) > dt.date.fromisoformat(ln.event["ts"][:10])
+        except (TypeError, ValueError):
+            found.append(Problem(ln.path, ln.line, f"业务日期 on “{str(on)[:20]}” 不是有效日期（YYYY-MM-DD）"))
+            continue
+        if later:
+            found.append(
+                Problem(ln.path, ln.line, f"业务日期 {on} 晚于记录时间 {ln.event['ts'][:16]}（记录不能预先补录）")
+            )
     return found
 
 

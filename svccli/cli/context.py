@@ -48,6 +48,8 @@ class App:
     as_option: str | None = None
     as_of_option: str | None = None
     writing: bool = False  # a command that records: a bad line elsewhere is a warning (report)
+    backdate_reason: str | None = None  # --reason: why a record's business date is earlier than today
+    backdate_approver: str | None = None  # --approved-by: who allowed one beyond the office's limit
     staged: Staged | None = field(default=None, repr=False)  # records waiting for their document (recording.py)
     documents: list = field(default_factory=list, repr=False)  # pages waiting for those records (recording.py)
     output: list = field(default_factory=list, repr=False)  # stdout waiting for those records (recording.say)
@@ -148,14 +150,32 @@ class App:
 
     @property
     def now(self) -> dt.datetime:
-        """Now in the office's time zone; --today moves the date (and the time when given)."""
+        """The real time of recording, in the office's time zone: the machine's clock, or SVC_CLOCK
+        (a fixed clock for tests and demonstrations). No option moves it."""
         real = dt.datetime.now(self.tz).replace(microsecond=0)
-        if not self.today_option:
+        fixed = os.environ.get("SVC_CLOCK", "").strip()
+        if not fixed:
             return real
-        moment = parse_moment(self.today_option, "--today")
+        moment = parse_moment(fixed, "SVC_CLOCK")
         if isinstance(moment, dt.datetime):
             return moment.replace(tzinfo=moment.tzinfo or self.tz)
         return real.replace(year=moment.year, month=moment.month, day=moment.day)
+
+    @property
+    def business_day(self) -> dt.date:
+        """The day a command acts as of: --today's date, else the clock's."""
+        if not self.today_option:
+            return self.now.date()
+        moment = parse_moment(self.today_option, "--today")
+        return moment.date() if isinstance(moment, dt.datetime) else moment
+
+    def backdating(self) -> dict:
+        """The fields a record carries when its business date (--today) is earlier than the day it is
+        recorded: `on`, the reason and, beyond the office's limit, who approved it. A future date, or
+        one the calendar cannot count, is refused before anything is written."""
+        from svccli.cli.backdate import backdating
+
+        return backdating(self)
 
     @property
     def as_of(self) -> dt.date | None:
@@ -166,7 +186,7 @@ class App:
 
     @property
     def today(self) -> dt.date:
-        return self.as_of or self.now.date()
+        return self.as_of or self.business_day
 
     def actor(self) -> str:
         """Who acts: --as, SVC_STAFF, else the roster entry whose login is this OS user."""

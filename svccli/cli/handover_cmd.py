@@ -5,14 +5,12 @@ their receipt, and `svc holders`: who holds what. The section's steps are in sec
 
 from __future__ import annotations
 
-import datetime as dt
-
 import click
 
 from svccli.cli.context import App, pass_app
 from svccli.cli.params import MATERIAL, TEXT, Text
 from svccli.cli.recording import find_case, html_option, print_document, record, require, service_of
-from svccli.core.cases import Case
+from svccli.core.cases import Case, effective_day
 from svccli.core.deadlines import due, part_due, receive_by
 from svccli.errors import DataError, Found, UsageError
 from svccli.render.output import emit, output_options
@@ -180,17 +178,13 @@ def receive(app: App, case_id: str) -> None:
     if on_behalf:
         event.update({"for": on_behalf, "for_name": roster.name(on_behalf)})
     record(app, [event])
-    late = app.today > receive_by(app.home.calendar, _day(moving["ts"]))
+    late = app.today > receive_by(app.home.calendar, effective_day(moving))
     click.echo(
         f"案件 {case.id} 已由 {roster.name(actor)} 接收"
         + (f"（代 {roster.name(on_behalf)} 接收）" if on_behalf else "")
         + ("；注意：未在移交当日接收" if late else ""),
         err=True,
     )
-
-
-def _day(ts: str) -> dt.date:
-    return dt.date.fromisoformat(ts[:10])
 
 
 TRANSIT_COLUMNS = [
@@ -218,7 +212,7 @@ def handovers(app: App, pending: bool, fmt: str, encoding: str) -> None:
         moving = case.in_transit
         if not moving or not case.is_open:
             continue
-        by = receive_by(cal, _day(moving["ts"]))
+        by = receive_by(cal, effective_day(moving))
         late = max(1, cal.workdays_between(by, app.today)) if app.today > by else 0
         if pending and not late:
             continue

@@ -9,6 +9,7 @@ import click
 from svccli.cli.context import App, pass_app
 from svccli.cli.params import DAY, PHONE, STAFF, TEXT, Text
 from svccli.cli.recording import record
+from svccli.core.cases import effective_day
 from svccli.core.privacy import mask_phone
 from svccli.errors import UsageError
 from svccli.render.output import emit, output_options
@@ -97,7 +98,7 @@ def inquiries(app: App, since: dt.date | None, reveal: bool, reason: str | None,
     note_reveal(app, reveal, reason, "inquiries")
     rows = []
     for e in folded.inquiries:
-        if since and e["ts"][:10] < since.isoformat():
+        if since and effective_day(e) < since:
             continue
         where = (
             roster.name(e["handler"])
@@ -107,7 +108,7 @@ def inquiries(app: App, since: dt.date | None, reveal: bool, reason: str | None,
         rows.append(
             {
                 "id": e["id"],
-                "date": e["ts"][:10],
+                "date": effective_day(e).isoformat(),
                 "channel": CHANNELS.get(e["channel"], e["channel"]),
                 "person": e["person"],
                 "unit": e.get("unit", ""),

@@ -170,7 +170,15 @@ def _finish(ctx: click.Context, ok: bool) -> None:
     "--home", metavar="DIR", help="办公室目录（默认：SVC_HOME，或从当前目录向上查找含 catalog/office.yaml 的目录）。"
 )
 @click.option(
-    "--today", metavar="DATE", envvar="SVC_TODAY", help="按指定日期运行（YYYY-MM-DD，或带时间 YYYY-MM-DDTHH:MM）。"
+    "--today",
+    metavar="DATE",
+    envvar="SVC_TODAY",
+    help="查询命令：按该日回答（如该日的超期检查）。记录命令：业务发生日期（补录），记录时间仍为实际时间；"
+    "早于今天须 --reason，早于办公室规定的补录期限须 --approved-by。",
+)
+@click.option("--reason", "backdate_reason", metavar="TEXT", help="补录（--today 早于今天）的理由。")
+@click.option(
+    "--approved-by", "backdate_approver", metavar="STAFF_ID", help="批准超期限补录的科室负责人或督查人员（人员编号）。"
 )
 @click.option(
     "--as-of",
@@ -183,7 +191,15 @@ def _finish(ctx: click.Context, ok: bool) -> None:
     "--as", "as_", metavar="STAFF_ID", help="操作人员编号（默认：SVC_STAFF，或名册中 login 与系统用户相同的人员）。"
 )
 @click.pass_context
-def cli(ctx: click.Context, home: str | None, today: str | None, as_of: str | None, as_: str | None) -> None:
+def cli(
+    ctx: click.Context,
+    home: str | None,
+    today: str | None,
+    backdate_reason: str | None,
+    backdate_approver: str | None,
+    as_of: str | None,
+    as_: str | None,
+) -> None:
     """政务服务窗口命令行工具：首问登记、受理、一次性告知、限时办结、超期检查。
 
     \b
@@ -195,7 +211,15 @@ def cli(ctx: click.Context, home: str | None, today: str | None, as_of: str | No
         if value:
             parse_moment(value, name)  # a bad date is refused before anything runs, naming the option
     writing = ctx.invoked_subcommand in WRITES
-    ctx.obj = App(home_option=home, today_option=today, as_option=as_, as_of_option=as_of, writing=writing)
+    ctx.obj = App(
+        home_option=home,
+        today_option=today,
+        as_option=as_,
+        as_of_option=as_of,
+        writing=writing,
+        backdate_reason=(backdate_reason or "").strip() or None,
+        backdate_approver=backdate_approver,
+    )
     ctx.call_on_close(ctx.obj.close)  # the state database is closed when the command ends
 
 

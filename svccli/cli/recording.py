@@ -33,7 +33,8 @@ def record(app: App, events: list[dict] | Callable[[str], list[dict]]) -> list[d
     if app.as_of_option:
         raise UsageError("--as-of 只用于查询命令；记录操作请去掉 --as-of")
     by = app.actor()
-    now = app.now
+    now = app.now  # the real time of recording, whatever the options (issue 16)
+    backdated = app.backdating()  # `on` and its reason when --today is earlier than today
     log = app.home.log
     clone = log.clone_id()
 
@@ -43,7 +44,7 @@ def record(app: App, events: list[dict] | Callable[[str], list[dict]]) -> list[d
             made = events(f"{prefix}{log.last_number(path, prefix) + 1:03d}")
         else:
             made = events
-        return [{"ts": now.isoformat(), "by": by, **e} for e in made]
+        return [{"ts": now.isoformat(), "by": by, **e, **backdated} for e in made]
 
     app.writing = True  # from here on a bad line elsewhere is a warning (context.report)
     if not _has_document():

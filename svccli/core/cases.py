@@ -47,6 +47,7 @@ class Step:
     kind: str
     text: str
     where: tuple[str, int] = ("", 0)
+    on: str = ""  # the business date when the step was recorded later (补录); ts is the real time
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,13 @@ class Case:
 
 def day_of(ts: str) -> dt.date:
     return dt.date.fromisoformat(ts[:10])
+
+
+def effective_day(event: Event) -> dt.date:
+    """The business date of an event: `on` when it was recorded later (补录), else the day of its real
+    recording time `ts` (which is always kept, issue 16)."""
+    on = event.get("on")
+    return dt.date.fromisoformat(on) if isinstance(on, str) and on else day_of(event["ts"])
 
 
 @dataclass

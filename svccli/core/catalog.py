@@ -35,6 +35,9 @@ RULE_NUMBERS = {
     "max_extension_days": 10,
     "warning_days": 2,
     "supplement_days": 10,
+    # 补录: how many working days back a record's business date may go with a reason alone; earlier
+    # needs a section chief's or an inspector's approval (issue 16; the seeds set no number).
+    "backdate_limit": 2,
 }
 QUICK_LIMITS = {"ordinary": 3, "complex": 7, "major": 22}  # seed 000 第二篇: 3, 7 days, one month
 
@@ -51,6 +54,7 @@ class Rules:
     max_extension_days: int = 10
     warning_days: int = 2
     supplement_days: int = 10
+    backdate_limit: int = 2
     quick_limits: tuple[tuple[str, int], ...] = tuple(QUICK_LIMITS.items())
 
 

@@ -99,7 +99,9 @@ def _apply(
         except (KeyError, TypeError, ValueError, AttributeError) as e:
             return f"收件登记记录字段有误：{_field_error(e)}"
         if timeline:
-            cases[case_id].steps = (Step(event["ts"], event["by"], "intake", describe(event), where),)
+            cases[case_id].steps = (
+                Step(event["ts"], event["by"], "intake", describe(event), where, event.get("on") or ""),
+            )
         return ""
     case = cases.get(case_id)
     if case is None:
@@ -115,7 +117,7 @@ def _apply(
         return f"{label(kind)}记录字段有误：{_field_error(e)}"
     case.last_ts = event["ts"]
     if timeline:
-        case.steps += (Step(event["ts"], event["by"], kind, describe(event), where),)
+        case.steps += (Step(event["ts"], event["by"], kind, describe(event), where, event.get("on") or ""),)
     return ""
 
 

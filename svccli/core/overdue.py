@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from svccli.core.calendar import Calendar
-from svccli.core.cases import Case
+from svccli.core.cases import Case, effective_day
 from svccli.core.catalog import Catalog, ServiceItem
 from svccli.core.deadlines import Due, days_between, due, part_due, receive_by
 
@@ -107,7 +107,7 @@ def _handover(case: Case, item: ServiceItem, calendar: Calendar, today: dt.date)
     moving = case.in_transit
     if moving is None or not case.is_open:
         return None
-    by = receive_by(calendar, dt.date.fromisoformat(moving["ts"][:10]))
+    by = receive_by(calendar, effective_day(moving))
     if today <= by:
         return None
     return Finding(
@@ -200,7 +200,7 @@ def wake(case: Case, catalog: Catalog, calendar: Calendar) -> tuple[dt.date | No
     days = []
     moving = case.in_transit
     if moving is not None:
-        days.append(receive_by(calendar, dt.date.fromisoformat(moving["ts"][:10])) + ONE_DAY)
+        days.append(receive_by(calendar, effective_day(moving)) + ONE_DAY)
     if case.status == "pending" and case.notices and case.notices[-1].get("supplement_by"):
         days.append(dt.date.fromisoformat(case.notices[-1]["supplement_by"]) + ONE_DAY)
     if case.status in ("accepted", "suspended"):

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
 
-from svccli.core.cases import Case, Extension, Pause, day_of
+from svccli.core.cases import Case, Extension, Pause, effective_day
 from svccli.core.events import Event
 
 ALLOWED = {
@@ -42,7 +42,7 @@ def opened(event: Event, where: tuple[str, int]) -> Case:
     return Case(
         id=event["case"],
         service=event["service"],
-        opened=event["ts"],
+        opened=effective_day(event).isoformat() + event["ts"][10:],  # the business date, the real time of day
         applicant=dict(event.get("applicant", {})),
         first_contact=event.get("first_contact") or event["by"],
         holder=event["by"],
@@ -79,7 +79,7 @@ def _accept(case: Case, event: Event) -> None:
     case.status = "accepted"
     case.first_handler = case.first_handler or event["by"]
     case.holder = event["by"]
-    case.accepted_on = day_of(event["ts"])
+    case.accepted_on = effective_day(event)
     case.clock_from = dt.date.fromisoformat(event["clock_from"])
     case.parts = {
         p["department"]: {
@@ -130,7 +130,7 @@ def _part(case: Case, event: Event) -> None:
         **case.parts,
         dept: {
             **case.parts[dept],
-            "done_on": day_of(event["ts"]),
+            "done_on": effective_day(event),
             "opinion": event.get("opinion", ""),
             "by": event["by"],
         },
@@ -140,7 +140,7 @@ def _part(case: Case, event: Event) -> None:
 def _forward(case: Case, event: Event) -> None:
     if case.forward and not case.forward.get("result"):
         raise ValueError(f"案件已报送 {case.forward['to']}，尚未答复")
-    case.forward = {"to": event["to"], "on": day_of(event["ts"]), "result": "", "answered_on": None, "note": ""}
+    case.forward = {"to": event["to"], "on": effective_day(event), "result": "", "answered_on": None, "note": ""}
 
 
 def _answer(case: Case, event: Event) -> None:
@@ -149,7 +149,7 @@ def _answer(case: Case, event: Event) -> None:
     case.forward = {
         **case.forward,
         "result": event["result"],
-        "answered_on": day_of(event["ts"]),
+        "answered_on": effective_day(event),
         "note": event.get("note", ""),
     }
 
@@ -157,12 +157,12 @@ def _answer(case: Case, event: Event) -> None:
 def _send_back(case: Case, event: Event) -> None:
     case.sendbacks += (event,)
     if not event.get("wrong"):
-        case.status, case.closed_on, case.closing = "returned", day_of(event["ts"]), event
+        case.status, case.closed_on, case.closing = "returned", effective_day(event), event
 
 
 def _closed(status: str) -> Callable[[Case, Event], None]:
     def apply(case: Case, event: Event) -> None:
-        case.status, case.closed_on, case.closing = status, day_of(event["ts"]), event
+        case.status, case.closed_on, case.closing = status, effective_day(event), event
 
     return apply
 
@@ -171,28 +171,28 @@ def _conclude(case: Case, event: Event) -> None:
     case.status, case.result, case.concluded_on, case.decision = (
         "concluded",
         event["result"],
-        day_of(event["ts"]),
+        effective_day(event),
         event,
     )
 
 
 def _deliver(case: Case, event: Event) -> None:
-    served = dt.date.fromisoformat(event["served_on"]) if event.get("served_on") else day_of(event["ts"])
+    served = dt.date.fromisoformat(event["served_on"]) if event.get("served_on") else effective_day(event)
     case.status, case.delivered_on, case.closed_on, case.delivery = "delivered", served, served, event
 
 
 def _notify(case: Case, event: Event) -> None:
-    case.notified_on = case.notified_on or day_of(event["ts"])
+    case.notified_on = case.notified_on or effective_day(event)
 
 
 def _suspend(case: Case, event: Event) -> None:
     case.status = "suspended"
-    case.pauses += (Pause(event["reason"], day_of(event["ts"]), None, event.get("note", "")),)
+    case.pauses += (Pause(event["reason"], effective_day(event), None, event.get("note", "")),)
     case.suspension = event
 
 
 def _resume(case: Case, event: Event) -> None:
-    last = replace(case.pauses[-1], end=day_of(event["ts"]))
+    last = replace(case.pauses[-1], end=effective_day(event))
     case.status, case.pauses = "accepted", case.pauses[:-1] + (last,)
 
 
@@ -202,7 +202,7 @@ def _extend(case: Case, event: Event) -> None:
             int(event["days"]),
             event["reason"],
             event.get("basis", ""),
-            day_of(event["ts"]),
+            effective_day(event),
             event.get("approved_by", ""),
             bool(event.get("late")),
             event.get("opinion", ""),
@@ -212,7 +212,7 @@ def _extend(case: Case, event: Event) -> None:
 
 
 def _overdue(case: Case, event: Event) -> None:
-    case.overdue_days = case.overdue_days | {day_of(event["ts"])}
+    case.overdue_days = case.overdue_days | {effective_day(event)}
 
 
 APPLY = {

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import replace
 
 from svccli.core.calendar import Calendar
-from svccli.core.cases import RESULTS, STATUS, Case
+from svccli.core.cases import RESULTS, STATUS, Case, effective_day
 from svccli.core.catalog import Catalog
 from svccli.core.deadlines import PAUSE_REASONS, due
 from svccli.core.overdue import deemed_since
@@ -106,7 +106,7 @@ def case_view(case: Case, catalog: Catalog, roster: Roster, calendar: Calendar, 
         ],
         "notice": {
             "seq": last_notice.get("seq", 1),
-            "date": last_notice["ts"][:10],
+            "date": effective_day(last_notice).isoformat(),
             "supplement_by": last_notice.get("supplement_by", ""),
             # else told orally (office rule written_notice); a notice recorded without the field was printed
             "written": bool(last_notice.get("written", True)),
@@ -239,7 +239,7 @@ def _handover_view(case: Case, item, roster: Roster) -> dict | None:
         "materials": materials,
         "count": len(materials),
         "total": sum(m["copies"] for m in materials),
-        "date": h["ts"][:10],
+        "date": effective_day(h).isoformat(),
         "time": h["ts"][11:16],
         "note": h.get("note", ""),
         "applicant_phone": mask_phone(case.applicant.get("phone", "")),

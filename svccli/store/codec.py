@@ -75,8 +75,8 @@ CASE_CODECS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
         lambda v: tuple(Extension(d, r, b, _required(on), *rest) for d, r, b, on, *rest in v),
     ),
     "steps": (
-        lambda ss: [[s.ts, s.by, s.kind, s.text, list(s.where)] for s in ss],
-        lambda v: tuple(Step(ts, by, k, t, tuple(w)) for ts, by, k, t, w in v),
+        lambda ss: [[s.ts, s.by, s.kind, s.text, list(s.where), s.on] for s in ss],
+        lambda v: tuple(Step(ts, by, k, t, tuple(w), on) for ts, by, k, t, w, on in v),
     ),
     "parts": (lambda p: {k: _PART_ENC(v) for k, v in p.items()}, lambda p: {k: _PART_DEC(v) for k, v in p.items()}),
     "forward": (_FWD_ENC, _FWD_DEC),
