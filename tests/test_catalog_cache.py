@@ -155,3 +155,18 @@ def test_a_warm_catalog_show_parses_no_yaml(office):
         check=True,
     ).stderr
     assert out.splitlines() == ["show", "catalog jinja2"]
+
+
+def test_an_edit_that_keeps_size_and_time_is_seen_by_a_warm_command(office):
+    """The stored key is reused only while no file's size, inode, mtime or ctime moved; a write always
+    moves the ctime, so an edit that restores the size and mtime is still parsed afresh."""
+    import os
+
+    warm(office)
+    svc = office.path / "catalog" / "services" / "zg.yaml"
+    st = svc.stat()
+    text = svc.read_text(encoding="utf-8")
+    svc.write_text(text.replace("建设用地规划许可证核发", "建设用地规划许可证审批", 1), encoding="utf-8")
+    os.utime(svc, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert svc.stat().st_size == st.st_size and svc.stat().st_mtime_ns == st.st_mtime_ns
+    assert "建设用地规划许可证审批" in office.run("catalog", "show", "ZG-001").stdout

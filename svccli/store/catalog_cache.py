@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from svccli.core.catalog import Catalog, ServiceItem
 from svccli.store import codec
 from svccli.store.db import State, Unavailable
@@ -60,8 +62,39 @@ class LazyMapping(Mapping):
 def catalog_key(home: Path) -> str:
     """A digest of every YAML file under catalog/ (its path and bytes), and of the names of links,
     FIFOs and devices there, which are never followed or opened."""
+    return _digest(_found(home))
+
+
+def _found(home: Path) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     _scan(str(home / "catalog"), "catalog", found)
+    return found
+
+
+def _stats(found: list[tuple[str, str]]) -> str:
+    """Each file's size, inode and modification and change times: when none moved since the key was
+    last taken, its content has not changed (a write always moves the change time), and the key
+    stored then is reused instead of reading every file again."""
+    out = []
+    for rel, path in sorted(found):
+        try:
+            st = os.lstat(path) if path else None
+        except OSError:
+            st = None
+        out.append([rel, *((st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns) if st else ())])
+    return orjson.dumps(out).decode()
+
+
+def _current_key(state: State, home: Path) -> tuple[str, str]:
+    """The catalogue's key and the stats it was taken under (store them together)."""
+    found = _found(home)
+    stats = _stats(found)  # before the contents: an edit meanwhile is seen next time
+    same = state.attempt(lambda: state.meta("catalog_stat") == stats, lambda: False)
+    key = state.attempt(lambda: state.meta("catalog_key"), lambda: None) if same else None
+    return (key if isinstance(key, str) else _digest(found)), stats
+
+
+def _digest(found: list[tuple[str, str]]) -> str:
     digest = hashlib.blake2b(digest_size=16)
     for rel, path in sorted(found):
         try:
@@ -95,13 +128,13 @@ def _scan(folder: str, rel: str, found: list[tuple[str, str]]) -> None:
 def load_home_cached(path: Path, state: State | None = None) -> Home:
     """The home at `path`, its catalogue from the state when every YAML file is as it was."""
     state = state or State(path)
-    key = catalog_key(path)  # taken before parsing: an edit meanwhile parses again next time
+    key, stats = _current_key(state, path)  # taken before parsing: an edit meanwhile parses again next time
     home = state.attempt(lambda: _read(state, key), lambda: None)
     if home is None:
         from svccli.store.home import load_home
 
         home = load_home(path)
-        state.attempt(lambda: _write(state, key, home), lambda: None)
+        state.attempt(lambda: _write(state, key, home, stats), lambda: None)
     home.key, home.state = key, state
     return home
 
@@ -140,13 +173,13 @@ def _item_maker(state: State, key: str) -> Callable[[str, bytes], ServiceItem]:
             from svccli.store.home import load_home
 
             fresh.append(load_home(state.home))
-            state.attempt(lambda: _write(state, key, fresh[0]), lambda: None)
+            state.attempt(lambda: _write(state, key, fresh[0], ""), lambda: None)
         return fresh[0].catalog.items[code]
 
     return make
 
 
-def _write(state: State, key: str, home: Home) -> None:
+def _write(state: State, key: str, home: Home, stats: str) -> None:
     cat = home.catalog
     parts = dict(
         zip(PARTS, (cat.office, dict(cat.departments), home.roster, home.calendar, home.scoring, list(home.problems)))
@@ -156,7 +189,8 @@ def _write(state: State, key: str, home: Home) -> None:
         conn.execute("DELETE FROM catalog_item")
         conn.executemany("INSERT INTO catalog_item VALUES (?, ?, ?)", rows)
         conn.executemany(
-            "INSERT OR REPLACE INTO meta VALUES (?, ?)", [("catalog", codec.dumps(parts)), ("catalog_key", key)]
+            "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+            [("catalog", codec.dumps(parts)), ("catalog_key", key), ("catalog_stat", stats)],
         )
 
 
