@@ -176,7 +176,9 @@ def test_suspend_needs_the_expected_time_and_prints_the_pause_notice(office, tmp
 
     ok(office.run("resume", case_id, today="2026-11-27T09:00"))
     again = ok(office.run("print", case_id, "pause", today="2026-11-27T10:00")).stdout
-    assert "约 10 个工作日" in again and "2026年11月27日" in again  # reprinted with the resumption
+    assert "约 10 个工作日" in again and "2026年11月27日" not in again  # reprinted as issued (issue 16 section 5)
+    fresh = ["print", case_id, "pause", "--reissue", "--reason", "恢复计时后重新出具"]
+    assert "2026年11月27日" in ok(office.run(*fresh, today="2026-11-27T10:00")).stdout  # a new one shows the resumption
 
 
 # -- the one-time notice: written or oral by the office rule; --written records the applicant's request ----

@@ -294,4 +294,8 @@ def test_written_records_read_back_as_staged(office, tmp_path):
     assert ok(office.run("check")).stdout == ""
     (path,) = office.records()
     rows = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
-    assert [r["type"] for r in rows] == ["intake", "notice"] and rows[0]["case"] in page.read_text(encoding="utf-8")
+    steps = [r["type"] for r in rows if r["type"] not in ("template", "document")]  # the register's, in the same append
+    assert steps == ["intake", "notice"] and rows[0]["case"] in page.read_text(encoding="utf-8")
+    issued = [r for r in rows if r["type"] == "document"]
+    assert [r["kind"] for r in issued] == ["receipt", "notice"]
+    assert issued[1]["number"] in page.read_text(encoding="utf-8")

@@ -116,7 +116,7 @@ def _posted(path: Path) -> list[dict]:
 
 @click.group()
 def audit() -> None:
-    """审计：查看完整个人信息的记录、补录（业务日期早于记录时间）的记录。"""
+    """审计：查看完整个人信息的记录、补录（业务日期早于记录时间）的记录、更正和撤销的记录。"""
 
 
 @audit.command("reveals")
@@ -200,6 +200,45 @@ def backdated(app: App, since: dt.date | None, staff: str | None, fmt: str, enco
             }
         )
     emit(rows, BACKDATED_COLUMNS, fmt, encoding, empty="没有补录的记录")
+
+
+CORRECTION_COLUMNS = [
+    ("when", "记录时间"),
+    ("name", "记录人"),
+    ("type_name", "操作"),
+    ("case", "案件编号"),
+    ("what", "更正内容或撤销的步骤"),
+    ("reason", "理由"),
+    ("approved_by_name", "批准人"),
+    ("where", "位置"),
+]
+
+
+@audit.command("corrections")
+@click.option("--since", type=DAY, help="只列出该日及以后记录的更正和撤销。")
+@click.option("--staff", type=Text(40), help="只列出该人员记录的更正和撤销。")
+@output_options
+@pass_app
+def corrections(app: App, since: dt.date | None, staff: str | None, fmt: str, encoding: str) -> None:
+    """列出每一条更正（svc amend）和撤销（svc void）：时间、记录人、案件、改了什么或撤销了哪一步、理由、批准人。"""
+    from svccli.cli.corrections_cmd import correction_row
+
+    home = app.home
+    if staff and staff not in home.roster.staff:
+        raise UsageError(f"--staff：人员编号 “{staff}” 不在名册中")
+    lines, problems = home.log.read()
+    if any(not p.warning for p in problems):
+        warn("记录文件有问题（svc check 列出全部）；以下只列出可读的记录")
+    cutoff = app.as_of.isoformat() if app.as_of else None
+    rows = []
+    for ln in sorted(lines, key=lambda ln: (ln.event["ts"], ln.path, ln.line)):
+        e, day = ln.event, ln.event["ts"][:10]
+        if e.get("type") not in ("amend", "void") or (staff and e["by"] != staff):
+            continue
+        if (since and day < since.isoformat()) or (cutoff and day > cutoff):
+            continue
+        rows.append(correction_row(app, e, f"{ln.path}:{ln.line}"))
+    emit(rows, CORRECTION_COLUMNS, fmt, encoding, empty="没有更正或撤销的记录")
 
 
 COMMANDS = [repair, verify, audit]

@@ -8,8 +8,9 @@ import json
 import click
 
 from svccli.cli.context import App, pass_app
+from svccli.cli.corrections_cmd import field_history, history_lines
 from svccli.cli.params import DAY, TEXT, Text
-from svccli.cli.recording import find_case, html_option, print_document, record, service_of
+from svccli.cli.recording import find_case, html_option, record, service_of
 from svccli.core.cases import OPEN, RESULTS, STATUS, Case, effective_day
 from svccli.core.deadlines import due, part_due, receive_by, served_late
 from svccli.core.privacy import mask_id, mask_phone
@@ -134,6 +135,7 @@ def show(app: App, case_id: str, reveal: bool, reason: str | None, fmt: str) -> 
     home = app.home
     deemed = deemed_view(case, item, home.catalog, home.calendar, app.today)  # 超时默许 (002 一.7 / 十.6)
     pause = pause_view(case, item, home.catalog, home.calendar, app.today)  # cause and time told (000 第四篇 二.10)
+    corrected = field_history(case, app, reveal)  # each corrected field's history (issue 16 §6)
     if fmt == "json":
         data = {
             **row,
@@ -148,6 +150,7 @@ def show(app: App, case_id: str, reveal: bool, reason: str | None, fmt: str) -> 
             "custody": custody,
             "deemed": deemed,
             "pause": pause,
+            "corrections": corrected,
             **extra,
         }
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -213,6 +216,7 @@ def show(app: App, case_id: str, reveal: bool, reason: str | None, fmt: str) -> 
             f"报送：{f['to']}（{f['on']}）　"
             + (f"{f['answered_on']} 答复：{f['result_name']}" if f["result"] else "待上级机关答复")
         )
+    lines += history_lines(corrected)
     if custody:
         lines.append("交接链：")
         lines += [_step_line(t) for t in custody]
@@ -293,12 +297,37 @@ def _progress(app: App, case: Case, item) -> dict:
 @click.command("print")
 @click.argument("case_id", metavar="CASE")
 @click.argument("document", type=click.Choice(list(DOCUMENTS)))
+@click.option("--number", help="文书编号（如 T01-0007 或完整编号）；不给时为该类文书最近出具的一份。")
+@click.option("--reissue", is_flag=True, help="按案件现状出具一份新编号的文书，注明所替代的原文书编号（须 --reason）。")
+@click.option("--reason", type=TEXT, help="--reissue 的理由（记入文书登记）。")
 @html_option
 @pass_app
-def print_cmd(app: App, case_id: str, document: str, html) -> None:
-    """重新打印案件的文书（一次性告知书、收件凭证、受理通知书、不予受理通知书、告知单、办结通知书、
-    延期告知书、补办件通知书、退件通知书、项目收件交接单、暂停计时告知书、超时默许告知书）。"""
+def print_cmd(
+    app: App, case_id: str, document: str, number: str | None, reissue: bool, reason: str | None, html
+) -> None:
+    """按出具时的原样重新打印案件的文书（一次性告知书、收件凭证、受理通知书、不予受理通知书、告知单、
+    办结通知书、延期告知书、补办件通知书、退件通知书、项目收件交接单、暂停计时告知书、超时默许告知书），
+    每次打印都记录打印人和时间；--reissue --reason 出具更正后的新文书。"""
+    from svccli.cli import register
+
     _, case = find_case(app, case_id)
+    if reissue and (not reason or number):
+        raise UsageError("--reissue 须同时用 --reason 说明理由，且不能与 --number 同用")
+    if reason and not reissue:
+        raise UsageError("--reason 只与 --reissue 同用")
+    if not reissue and (number or register.find(app, case.id, document, None)):
+        return register.reprint(app, case, document, html, number)
+    if not _has_document(app, case, document):
+        raise DataError(f"案件 {case.id} 没有{DOCUMENTS[document][0]}（状态：{case.status_name}）")
+    if reissue or document == "deemed":  # deemed: only `svc print` issues it
+        last = register.find(app, case.id, document, None)
+        register.issue(app, case, document, html, last["number"] if last else "", reason or "")
+        return
+    register.reconstruct(app, case, document, html)  # issued before the register existed
+
+
+def _has_document(app: App, case: Case, document: str) -> bool:
+    """Whether the case as it stands calls for the document (a reissue or a reconstruction)."""
     needs = {
         "notice": bool(case.notices),
         "acceptance": bool(case.accepted_on),
@@ -316,9 +345,7 @@ def print_cmd(app: App, case_id: str, document: str, html) -> None:
     if document == "deemed":  # only once the due date has passed undecided, where the office's rule applies
         home = app.home
         needs["deemed"] = deemed_view(case, service_of(app, case), home.catalog, home.calendar, app.today) is not None
-    if not needs[document]:
-        raise DataError(f"案件 {case.id} 没有{DOCUMENTS[document][0]}（状态：{case.status_name}）")
-    print_document(app, case, document, html)
+    return needs[document]
 
 
 COMMANDS = [list_cases, show, print_cmd]

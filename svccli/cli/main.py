@@ -29,6 +29,8 @@ MODULES = (
     "handover_cmd",
     "section_cmd",
     "sql_cmd",
+    "documents_cmd",
+    "corrections_cmd",
 )
 WHERE = {
     "check": "check_cmd",
@@ -70,6 +72,9 @@ WHERE = {
     "verify": "admin_cmd",
     "audit": "admin_cmd",
     "sql": "sql_cmd",
+    "documents": "documents_cmd",
+    "amend": "corrections_cmd",
+    "void": "corrections_cmd",
 }
 
 
@@ -100,6 +105,9 @@ WRITES = frozenset(
         "part",
         "forward",
         "answer",
+        "print",
+        "amend",
+        "void",
     }
 )
 

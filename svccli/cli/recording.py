@@ -23,7 +23,7 @@ from svccli.core.catalog import ServiceItem
 from svccli.core.events import label
 from svccli.errors import DataError, UsageError
 from svccli.render.documents import render
-from svccli.render.views import DOCUMENTS, case_view
+from svccli.render.views import DOCUMENTS
 from svccli.store.durable import _fault, _write_all, lstat_kind
 
 
@@ -93,12 +93,21 @@ def require(case: Case, allowed: tuple[str, ...], action: str) -> None:
 
 
 def print_document(app: App, case: Case, doc: str, html: Path | None) -> None:
-    """Show a document on the terminal, and write its printable A4 page when --html is given.
+    """Issue a document that the command's records call for, or print the last one issued again.
 
-    The page goes to a temporary file (0600) beside PATH; it takes PATH's name only once the
-    records it goes with are on file (`finish`), at once when nothing is being recorded. The text
-    waits for them too (`say`)."""
-    view = case_view(case, app.home.catalog, app.home.roster, app.home.calendar, app.today)
+    While the command records (`record` holds its events), the document is issued: it takes the
+    next number of the register and its issuing record keeps what is needed to print it again
+    (cli/register.py). Otherwise the one issued last is printed as it was issued."""
+    from svccli.cli import register  # it builds on this module
+
+    if app.staged is not None:
+        register.issue(app, case, doc, html)
+    else:
+        register.reprint(app, case, doc, html, None)
+
+
+def render_document(app: App, case_id: str, doc: str, view: dict, html: Path | None) -> tuple[str, str]:
+    """The text and (with --html) the page of a document from its view and the templates of today."""
     home = app.home.path
     try:
         text = render(f"{doc}.txt.j2", view, home)
@@ -107,13 +116,22 @@ def print_document(app: App, case: Case, doc: str, html: Path | None) -> None:
         after = (
             "记录未保存；修正模板后重做"
             if app.staged is not None
-            else f"已保存的记录不受影响；修正模板后用 svc print {case.id} {doc} 重新打印"
+            else f"已保存的记录不受影响；修正模板后用 svc print {case_id} {doc} 重新打印"
         )
         raise DataError(f"{DOCUMENTS[doc][0]}未能生成：{e}\n（{after}）") from None
+    return text, page
+
+
+def show_document(app: App, name: str, text: str, page: str, html: Path | None) -> None:
+    """Show a document on the terminal, and write its printable A4 page when --html is given.
+
+    The page goes to a temporary file (0600) beside PATH; it takes PATH's name only once the
+    records it goes with are on file (`finish`), at once when nothing is being recorded. The text
+    waits for them too (`say`)."""
     if html is None:
         say(app, text)
         return
-    written = Written(html, _write_temp(html, page, _force(), app.staged is not None), DOCUMENTS[doc][0])
+    written = Written(html, _write_temp(html, page, _force(), app.staged is not None), name)
     if app.staged is not None:
         app.documents.append(written)
         say(app, text)
@@ -291,6 +309,8 @@ __all__ = [
     "service_of",
     "require",
     "print_document",
+    "render_document",
+    "show_document",
     "finish",
     "say",
     "write_page",

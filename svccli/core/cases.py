@@ -114,6 +114,7 @@ class Case:
     parts: dict[str, dict[str, Any]] = field(default_factory=dict)
     # forwarded item: {"to", "on", "result", "answered_on", "note"}
     forward: dict[str, Any] = field(default_factory=dict)
+    amends: tuple[Event, ...] = ()  # corrections of the applicant's data or of copies received, in order
     steps: tuple[Step, ...] = ()
     last_ts: str = ""  # the latest event applied (an incremental fold must not go back in time)
     where: tuple[str, int] = ("", 0)  # file and line of the intake

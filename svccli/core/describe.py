@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from svccli.core.cases import RESULTS
+from svccli.core.corrections import change_text
 from svccli.core.deadlines import PAUSE_REASONS
 from svccli.core.events import Event, label
 
@@ -100,5 +101,17 @@ def describe(event: Event) -> str:
         who = event.get("to") or "申请人"
         return f"送达/领取：{who}" + (
             "（代领，授权：" + event.get("authorisation", "") + "）" if event.get("proxy") else ""
+        )
+    if kind == "amend":  # phone and ID numbers masked: a timeline is shown without --reveal
+        return (
+            "更正："
+            + "；".join(change_text(c) for c in event.get("changes", ()))
+            + f"（理由：{event.get('reason', '')}）"
+        )
+    if kind == "void":
+        return (
+            f"撤销上一步：{label(str(event.get('step', '')))}（{str(event.get('step_ts', ''))[:16].replace('T', ' ')}"
+            f" {event.get('step_by', '')} 记录）；理由：{event.get('reason', '')}"
+            + (f"；批准人：{event['approved_by']}" if event.get("approved_by") else "")
         )
     return label(kind) + (f"：{event['reason']}" if event.get("reason") else "")

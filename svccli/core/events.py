@@ -40,7 +40,14 @@ EVENT_TYPES: dict[str, tuple[str, int, bool]] = {
     "notify": ("通知领取", 8, True),
     "deliver": ("送达", 9, True),
     "overdue": ("超期记录", 10, True),
+    # Corrections (issue 16 §6) sort after the steps they correct at one timestamp (a fixed test clock).
+    "amend": ("更正记录", 10, True),
+    "void": ("撤销上一步", 10, True),
     "reveal": ("查看完整个人信息", 11, False),
+    # The register of documents (core/register.py): named for a case, but no step of it.
+    "document": ("出具文书", 12, False),
+    "template": ("文书模板存档", 12, False),
+    "print": ("打印文书", 12, False),
 }
 
 

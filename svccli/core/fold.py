@@ -7,11 +7,15 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from svccli.core.cases import Case, Folded, Step
+from svccli.core.corrections import NOT_STEPS, voided_of
 from svccli.core.describe import describe
 from svccli.core.events import EVENT_TYPES, Event, label, sort_key
 from svccli.core.problems import Problem
 from svccli.core.transitions import ALLOWED, APPLY, opened
 
+# The steps a void may undo: every event with an effect on the case but the daily check's mark and
+# an amend (not the intake: the case itself; not a void: undoing it again is refused).
+VOIDABLE = frozenset(APPLY) - NOT_STEPS
 BOOKKEEPING = frozenset({"v", "id", "prev"})  # the record log's own fields, not the case's
 KEPT = frozenset(
     {
@@ -29,6 +33,7 @@ KEPT = frozenset(
         "review",
         "approve",
         "suspend",
+        "amend",
     }
 )  # events a case keeps (a year of open cases is large)
 
@@ -37,8 +42,12 @@ class Fold:
     """The fold as a state machine: events are applied in order, one at a time, so a cache can
     keep the state and apply only what was appended since."""
 
-    def __init__(self, timeline: bool = True):
+    def __init__(self, timeline: bool = True, voided: set[tuple[str, str]] | None = None):
         self.timeline = timeline
+        # (event id, case id) of the steps a void undoes, found before folding: a streaming fold
+        # cannot take back what it applied (the incremental state rebuilds on a void instead)
+        self.voided = voided or set()
+        self.skipped: set[str] = set()
         self.cases: dict[str, Case] = {}
         self.inquiries: list[Event] = []
         self.reveals: list[Event] = []
@@ -53,11 +62,31 @@ class Fold:
         elif kind == "reveal":
             self.reveals.append(event)
         elif info[2]:
+            if kind in VOIDABLE and self.undoes(event):
+                self._skip(kind, event, (path, line))
+                return
+            if kind == "void" and event.get("voids") not in self.skipped:
+                self.problems.append(
+                    Problem(path, line, "撤销记录所指的步骤不存在、不属于本案或不能撤销，未予采用", soft=True)
+                )
+                return
             if not self.timeline and kind in KEPT:  # kept on the case: without the log's own fields
                 event = {k: v for k, v in event.items() if k not in BOOKKEEPING}
             message = _apply(self.cases, kind, event.get("case"), event, (path, line), self.timeline)
             if message:
                 self.problems.append(Problem(path, line, message, soft=True))
+
+    def undoes(self, event: Event) -> bool:
+        """Whether a later void names this event (it is then never applied)."""
+        return bool(self.voided) and (event.get("id"), event.get("case")) in self.voided
+
+    def _skip(self, kind: str, event: Event, where: tuple[str, int]) -> None:
+        """A step undone: not applied, and struck through in the timeline (nothing leaves the log)."""
+        self.skipped.add(event["id"])
+        case = self.cases.get(event["case"])
+        if self.timeline and case is not None:
+            text = "〔已撤销〕" + describe(event)
+            case.steps += (Step(event["ts"], event["by"], kind, text, where, event.get("on") or ""),)
 
     def take_problems(self) -> list[Problem]:
         taken, self.problems = self.problems, []
@@ -80,8 +109,9 @@ class Located(Protocol):
 
 def fold(lines: Iterable[Located], timeline: bool = True) -> Folded:
     """lines: objects with .path, .line and .event (the record reader's Line), in any order."""
-    state = Fold(timeline)
-    for ln in sorted(lines, key=lambda ln: sort_key(ln.event, ln.path, ln.line)):
+    ordered = sorted(lines, key=lambda ln: sort_key(ln.event, ln.path, ln.line))
+    state = Fold(timeline, voided_of(ln.event for ln in ordered))
+    for ln in ordered:
         state.apply(ln.event, ln.path, ln.line)
     return state.result()
 

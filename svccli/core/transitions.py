@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from svccli.core.cases import Case, Extension, Pause, effective_day
+from svccli.core.corrections import apply_amend
 from svccli.core.events import Event
 
 ALLOWED = {
@@ -239,4 +240,6 @@ APPLY = {
     "part": _part,
     "forward": _forward,
     "answer": _answer,
+    "amend": apply_amend,  # any status: a typo is corrected on a closed case too
+    # "void" has no effect of its own: the fold skips the step it names (core/corrections.py)
 }

@@ -34,10 +34,16 @@ TEMPLATE_FAULTS = (TypeError, ValueError, ArithmeticError, LookupError)
 @lru_cache(maxsize=8)
 def environment(home: Path | None) -> jinja2.Environment:
     """The sandboxed environment of one home, kept for the life of the process."""
+    return _configured(_loader_class()(folders(home)))
+
+
+def _configured(loader) -> jinja2.Environment:
+    """Every environment is configured alike, so a document rendered again from its stored sources
+    comes out byte for byte as it did from the files."""
     import jinja2
 
     env = _sandbox_class()(
-        loader=_loader_class()(folders(home)),
+        loader=loader,
         autoescape=jinja2.select_autoescape(["html", "html.j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
@@ -70,6 +76,38 @@ def render(name: str, view: dict, home: Path | None = None) -> str:
         raise DataError(f"{_where(e, home, name)}: 模板在沙箱中渲染，已拒绝：{e}（见 docs/trust.md）") from None
     except (jinja2.TemplateError, *TEMPLATE_FAULTS) as e:
         raise DataError(f"{_where(e, home, name)}: 模板运行出错：{e}") from None
+
+
+def sources(names: list[str], home: Path | None) -> dict[str, str]:
+    """The sources of the templates `names` and of every template they extend, include or import
+    (by a constant name), as the office's folder and the shipped one give them now."""
+    import jinja2
+    import jinja2.meta
+
+    env = environment(home)
+    found: dict[str, str] = {}
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        if name in found:
+            continue
+        try:
+            found[name] = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
+            todo += [n for n in jinja2.meta.find_referenced_templates(env.parse(found[name])) if n]
+        except jinja2.TemplateError:
+            continue  # rendering the same name reports it, with its file and line
+    return found
+
+
+def render_stored(name: str, view: dict, stored: dict[str, str]) -> str:
+    """A document rendered again from the template sources it was issued with (the record log keeps
+    them), whatever the templates folder holds today."""
+    import jinja2
+
+    try:
+        return _configured(jinja2.DictLoader(stored)).get_template(name).render(**view)
+    except (jinja2.TemplateError, *TEMPLATE_FAULTS) as e:
+        raise DataError(f"据存档模板 {name} 重新生成文书出错：{e}") from None
 
 
 def cn_date(value) -> str:

@@ -104,6 +104,7 @@ def case_view(case: Case, catalog: Catalog, roster: Roster, calendar: Calendar, 
             }
             for code, info in case.outstanding.items()
         ],
+        "pending": _pending(case, item, last_notice),
         "notice": {
             "seq": last_notice.get("seq", 1),
             "date": effective_day(last_notice).isoformat(),
@@ -141,6 +142,22 @@ def case_view(case: Case, catalog: Catalog, roster: Roster, calendar: Calendar, 
             "reasons": case.decision.get("reasons", ""),
         },
     }
+
+
+def _pending(case: Case, item, last_notice: dict | None) -> list[dict]:
+    """Every material still to be supplied, for a notice (issue 16 section 5): what earlier notices
+    asked for and was not brought yet comes with what this one adds (`new`)."""
+    added = {g["code"] for g in last_notice["items"]} if last_notice else set()
+    return [
+        {
+            "code": code,
+            "name": _material_name(item, code),
+            "problem": "缺少" if info.get("problem") == "missing" else "有误",
+            "reason": info.get("reason", ""),
+            "new": code in added,
+        }
+        for code, info in case.outstanding.items()
+    ]
 
 
 def _material_name(item, code: str) -> str:

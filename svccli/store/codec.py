@@ -62,7 +62,7 @@ CASE_CODECS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
         name: (_day, _date)
         for name in ("accepted_on", "clock_from", "concluded_on", "delivered_on", "notified_on", "closed_on")
     },
-    **{name: (list, tuple) for name in ("sendbacks", "notices", "breaches", "handovers", "reviews")},
+    **{name: (list, tuple) for name in ("sendbacks", "notices", "breaches", "handovers", "reviews", "amends")},
     "where": (list, tuple),
     "supplied_after_notice": (sorted, frozenset),
     "overdue_days": (lambda s: sorted(map(_day, s)), lambda v: frozenset(map(_date, v))),

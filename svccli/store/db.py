@@ -42,6 +42,8 @@ CREATE TABLE case_file(id TEXT NOT NULL, path TEXT NOT NULL, PRIMARY KEY(id, pat
 CREATE TABLE case_file_mark(day TEXT NOT NULL, path TEXT NOT NULL, size INTEGER, mtime_ns INTEGER, ino INTEGER,
     PRIMARY KEY(day, path)) WITHOUT ROWID;
 CREATE TABLE catalog_item(code TEXT PRIMARY KEY, pos INTEGER NOT NULL, body BLOB NOT NULL);
+CREATE TABLE register_file(path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ino INTEGER,
+    numbers BLOB NOT NULL, hashes BLOB NOT NULL);
 """
 
 

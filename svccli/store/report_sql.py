@@ -284,6 +284,8 @@ def _detail(body: str | None, masked: bool) -> str | None:
 
 
 def _masked_field(key: str, value: Any, kind: Any) -> Any:
+    if key == "view" and isinstance(value, dict):  # a document's view (core/register.py) holds the applicant
+        return {k: _masked_field(k, v, kind) for k, v in value.items()}
     if key == "applicant" and isinstance(value, dict):
         return {k: _masked_value(FIELD_MASKS.get(k), v) for k, v in value.items()}
     if key == "to" and kind == "deliver":  # the person who collected the result

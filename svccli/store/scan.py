@@ -33,6 +33,10 @@ from svccli.core.problems import Problem
 from svccli.store.log import Line, intake_day, line_hash, parse_line, read_file
 
 KEY = re.compile(rb'"type":"(intake|' + b"|".join(k.encode() for k in sorted(CLOSING)) + rb')","case":"([^"\\\n]*)"')
+# A void (issue 16 §6) reopens its case for the rebuild, which folds it and skips the step it names; the
+# writer puts the fields in this order. Voids are rare: a file is searched for them only if it holds one.
+VOID = re.compile(rb'"type":"void","case":"([^"\\\n]*)","voids":"([^"\\\n]*)"')
+HAS_VOID = b'"type":"void"'
 CASE = re.compile(rb'"case":"([^"\\\n]*)"')
 FIRST_TAIL = b',"prev":""}'
 PREV = itemgetter(slice(-34, -2))  # the writer ends every line with ,"prev":"<32 hex digits>"}
@@ -68,6 +72,7 @@ class Scan:
     problems: list[Problem] = field(default_factory=list)
     fast: dict[str, list[str]] = field(default_factory=dict)  # day -> clean files
     careful: dict[str, list[Line]] = field(default_factory=dict)  # day -> events of files read carefully
+    voided: set[tuple[str, str]] = field(default_factory=set)  # (event id, case id) named by a void
 
 
 def first_pass(listing: dict[str, str]) -> Iterator:
@@ -88,7 +93,7 @@ def scan(
     out, month = Scan(), None
     early: set[bytes] = set()
     closed: set[bytes] = set()
-    for rel, mark, careful, problems, intakes, closing in started or first_pass(listing):
+    for rel, mark, careful, problems, intakes, closing, voids in started or first_pass(listing):
         if _month(rel) != month:
             if month is not None:
                 keep_closed(month, closed)
@@ -106,9 +111,12 @@ def scan(
         early |= closing - out.opened  # closed before (or without) an intake read so far
         out.opened.difference_update(closing)
         closed |= closing
+        out.voided.update((step.decode(errors="replace"), case.decode(errors="replace")) for case, step in voids)
     if month is not None:
         keep_closed(month, closed)
     out.opened -= early
+    # a case with a void is folded whatever its closing records say: the fold decides whether it is open
+    out.opened.update(case.encode() for _, case in out.voided)
     return out
 
 
@@ -124,7 +132,12 @@ def _first_pass(item: tuple[str, str]):
         mine = [(ln, case) for ln in lines if (case := _case_of(ln.event))]
         intakes = b"\n".join(case for ln, case in mine if ln.event.get("type") == "intake")
         closing = b"\n".join(case for ln, case in mine if ln.event.get("type") in CLOSING)
-        return rel, mark_of(data, st), [ln for ln, _ in mine], problems, intakes, closing
+        voids = [
+            (case, v.encode())
+            for ln, case in mine
+            if ln.event.get("type") == "void" and isinstance(v := ln.event.get("voids"), str)
+        ]
+        return rel, mark_of(data, st), [ln for ln, _ in mine], problems, intakes, closing, voids
     last_len = len(data) - 2 - data.rfind(b"\n", 0, len(data) - 1)
     mark = FileMark(len(data), st.st_mtime_ns, st.st_ino, *clean, last_len)
     pairs = KEY.findall(data)
@@ -132,7 +145,7 @@ def _first_pass(item: tuple[str, str]):
     # joined: two objects to send back from a worker process rather than hundreds
     intakes = b"\n".join(compress(cases, map(b"intake".__eq__, kinds)))
     closing = b"\n".join(compress(cases, map(b"intake".__ne__, kinds)))
-    return rel, mark, None, [], intakes, closing
+    return rel, mark, None, [], intakes, closing, VOID.findall(data) if HAS_VOID in data else []
 
 
 def open_lines(listing: dict[str, str], found: Scan) -> Iterator[tuple[str, list[Line]]]:

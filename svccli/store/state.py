@@ -8,8 +8,10 @@ grown, just the appended lines are read (their hash chain continued from the rem
 line) and applied; anything else — a file rewritten, truncated or rewound by `git checkout`,
 removed, an event older than what its case had, a state that does not read back — rebuilds it from
 the records with the fast scan (`store/scan.py`). A case with a closing event (deliver, refuse,
-refer, withdraw, close) is closed for the daily check however it reads; `svc check` folds every
-event. When the database cannot be used, the same scan answers from the records alone.
+refer, withdraw, close) is closed for the daily check however it reads, unless a void undoes that
+event (issue 16 §6: a void appended rebuilds the state, and the rebuild folds every case a void
+names); `svc check` folds every event. When the database cannot be used, the same scan answers
+from the records alone.
 """
 
 from __future__ import annotations
@@ -185,13 +187,17 @@ def _apply(fold: Fold, shelf: Shelf, ln: Line, known_open: bool = False) -> None
     case_id = ln.event.get("case")
     if not isinstance(case_id, str) or not case_id:
         return  # the daily check needs no first-contact ledger
+    if ln.event["type"] == "void" and not known_open:
+        raise Stale("a void undoes a step already applied: the cases are folded again from the records")
+    if known_open and case_id in shelf.gone:
+        return  # closed for good earlier in the rebuild (a case a void named is folded in full)
     if not known_open:
         case = shelf.get(case_id)
         if case is not None and ln.event["ts"] < case.last_ts:
             raise Stale("an event older than what its case had")
         if case is None and shelf.is_closed(case_id):
             return
-    if ln.event["type"] in CLOSING:
+    if ln.event["type"] in CLOSING and not fold.undoes(ln.event):  # a voided closing: the fold skips it
         shelf.close(case_id, ln.path.rsplit("/", 2)[-2])
         return
     fold.apply(ln.event, ln.path, ln.line)
@@ -213,7 +219,7 @@ def _fold_all(home: Home, conn: sqlite3.Connection, listing: dict[str, str], key
     progress = Progress("重建派生状态：读取记录文件", len(listing))
     found = scan(listing, lambda month, ids: _keep_closed(conn, month, ids), progress=progress.step)
     shelf = Shelf(conn)
-    fold = Fold(timeline=False)
+    fold = Fold(timeline=False, voided=found.voided)
     fold.cases = shelf  # type: ignore[assignment]
     touched_on: dict[str, set[str]] = {}
     for day, lines in open_lines(listing, found):
@@ -380,7 +386,7 @@ def _from_records(home: Home) -> tuple[dict[str, Case], list[Problem]]:
     """The open cases read from the records by the fast scan, all in memory."""
     listing = home.log.listing()
     found = scan(listing, lambda _, __: None)
-    fold = Fold(timeline=False)
+    fold = Fold(timeline=False, voided=found.voided)
     for _, lines in open_lines(listing, found):  # the lines of the cases with no closing record
         lines.sort(key=lambda ln: sort_key(ln.event, ln.path, ln.line))
         for ln in lines:
