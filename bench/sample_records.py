@@ -29,7 +29,7 @@ def svc(*args: str, today: str, staff: str = "S001", clone: str = "W01") -> str:
 def intake(
     service: str, applicant: str, phone: str, *materials: str, today: str, staff="S001", clone="W01", extra=()
 ) -> str:
-    args = ["intake", service, "--applicant", applicant, "--phone", phone, "-q", *extra]
+    args = ["intake", service, "--applicant", applicant, "--phone", phone, *extra]  # documents issued
     for m in materials:
         args += ["--material", m]
     return svc(*args, today=today, staff=staff, clone=clone)

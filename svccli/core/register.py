@@ -9,7 +9,7 @@ never hand out the same number, and the clone part tells where to look for the o
 Events (JSON field names are the contract):
   document  case, kind, number, view (the dict the templates were given), templates ({name: sha256}
             of every template source used: the document's own and what it extends or includes),
-            rendered ({"text"|"html": sha256} of what was printed), replaces, reason (a reissue)
+            rendered ({"text"|"html": sha256} of what was printed), replaces, correction (why a reissue)
   template  sha256, name, source: a template source, stored once per clone the first time it is used
   print     case, kind, number ("" for a reconstruction of a document issued before the register)
 """
