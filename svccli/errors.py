@@ -30,8 +30,8 @@ class SvcError(click.ClickException):
 
     def __init__(self, message: str, code: int | None = None):
         super().__init__(message)
-        if code is not None:
-            self.exit_code = code
+        if code is not None:  # click declares exit_code a class variable: set on this instance alone
+            setattr(self, "exit_code", code)  # noqa: B010
 
     def show(self, file=None) -> None:
         click.echo(f"svc: {self.format_message()}", err=True)
