@@ -160,7 +160,7 @@ def _incremental(
     rewake = _meta(conn, "woken_for") != key
     shelf.save(home, list(shelf.ids()) if rewake else None)
     problems = [p for p in old if not p.torn] + problems + fold.take_problems()
-    _save_marks(conn, marks, problems, key)
+    _save_marks(conn, marks, problems, key, only=changed)
     return problems
 
 
@@ -191,7 +191,7 @@ def _apply(fold: Fold, shelf: Shelf, ln: Line, known_open: bool = False) -> None
         raise Stale("a void undoes a step already applied: the cases are folded again from the records")
     if known_open and case_id in shelf.gone:
         return  # closed for good earlier in the rebuild (a case a void named is folded in full)
-    if not known_open:
+    if not known_open and ln.event["type"] != "intake":  # an intake opens a case: the fold names a duplicate
         case = shelf.get(case_id)
         if case is not None and ln.event["ts"] < case.last_ts:
             raise Stale("an event older than what its case had")
@@ -257,9 +257,14 @@ def _freeze_quiet(home: Home, shelf: Shelf, touched_on: dict[str, set[str]], day
         shelf.store(home, quiet)
 
 
-def _save_marks(conn: sqlite3.Connection, marks: dict[str, FileMark], problems: list[Problem], key: str) -> None:
-    conn.execute("DELETE FROM record_file")
-    conn.executemany("INSERT INTO record_file VALUES (?, ?, ?, ?, ?, ?, ?)", [(rel, *m) for rel, m in marks.items()])
+def _save_marks(
+    conn: sqlite3.Connection, marks: dict[str, FileMark], problems: list[Problem], key: str, only=None
+) -> None:
+    """The files' marks (`only` these, an update's changed files; else all of them, afresh)."""
+    if only is None:
+        conn.execute("DELETE FROM record_file")
+    rows = [(rel, *m) for rel, m in marks.items() if only is None or rel in only]
+    conn.executemany("INSERT OR REPLACE INTO record_file VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
     kept = [p for p in problems if p.torn or p.soft or p.warning]
     conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [("problems", codec.dumps(kept)), ("woken_for", key)])
 
@@ -287,6 +292,7 @@ class Shelf:
         self.touched: set[str] = set()
         self.gone: set[str] = set()
         self.closed: dict[str, set[bytes]] = {}  # month -> ids closed by the lines applied
+        self.months: dict[str, bytes] | None = None  # the stored months' ids, read when first needed
 
     def __getitem__(self, case_id: str) -> Case:
         case = self.get(case_id)
@@ -317,13 +323,17 @@ class Shelf:
         return (stored | self.cases.keys()) - self.gone
 
     def is_closed(self, case_id: str) -> bool:
-        needle = f"\n{case_id}\n".encode()
-        if any(needle in ids for ids in self.closed.values()):
+        if any(case_id.encode() in ids for ids in self.closed.values()):
             return True
+        needle = f"\n{case_id}\n".encode()
         since = intake_day(case_id)[:7]  # a case closes in its intake month or later
-        return any(
-            needle in ids for (ids,) in self.conn.execute("SELECT ids FROM closed_month WHERE month >= ?", (since,))
-        )
+        return any(needle in ids for month, ids in self._months().items() if month >= since)
+
+    def _months(self) -> dict[str, bytes]:
+        """The closed ids of every month, read once per update (each is a row of a month's ids)."""
+        if self.months is None:
+            self.months = dict(self.conn.execute("SELECT month, ids FROM closed_month"))
+        return self.months
 
     def close(self, case_id: str, month: str) -> None:
         self.cases.pop(case_id, None)
@@ -338,7 +348,7 @@ class Shelf:
             row = self.conn.execute("SELECT ids FROM closed_month WHERE month = ?", (month,)).fetchone()
             known = set(row[0].split(b"\n")) - {b""} if row else set()
             _keep_closed(self.conn, month, known | ids)
-        self.closed = {}
+        self.closed, self.months = {}, None
 
     def store(self, home: Home, ids: Iterable[str]) -> None:
         """Write these cases with their wake dates, and let go of the objects (a thousand at a
