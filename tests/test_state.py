@@ -221,3 +221,23 @@ def test_state_updated_by_two_processes_in_turn(busy):
     for today in ("2026-12-01T09:00", "2026-12-02T09:00", "2026-12-03T09:00"):
         intake(busy, today, *ALL)
         assert_same(busy)
+
+
+def test_an_event_after_a_closing_in_the_same_update_is_left_as_a_rebuild_leaves_it(busy):
+    """A closing record and a later record of the same case appended together: the update leaves the
+    later one aside (the case is closed), as the rebuild does, and warns of nothing."""
+    from svccli.store.log import RecordLog
+
+    a = busy.ids[1]  # pending
+    answers(busy)
+    RecordLog(busy.path).append(
+        [
+            {"ts": "2026-12-01T09:00:00+08:00", "by": "S001", "type": "withdraw", "case": a, "reason": "申请人撤回"},
+            {"ts": "2026-12-01T09:05:00+08:00", "by": "S001", "type": "notify", "case": a},
+        ],
+        "2026-12-01",
+        "T01",
+    )
+    first = busy.run("overdue", "--format", "json", today=TODAY)
+    assert "不存在的案件" not in first.stderr
+    assert answers(busy) == fresh(busy)
