@@ -29,9 +29,9 @@ from svccli.core.overdue import check_case
 from svccli.core.problems import Problem
 from svccli.store.catalog_cache import key_of
 from svccli.store.home import Home
-from svccli.store.log import Line, line_hash, read_file
+from svccli.store.log import Line, read_file
 from svccli.store.progress import Progress
-from svccli.store.scan import FileMark, mark_of
+from svccli.store.scan import FileMark, appended, mark_of
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS report_meta(key TEXT PRIMARY KEY, value TEXT);
@@ -151,17 +151,9 @@ def _read(
 
 def _appended(path: str, mark: FileMark | None, st: os.stat_result) -> bytes:
     """The bytes after the remembered last line; Stale when the file was not simply appended to."""
-    with open(path, "rb") as f:
-        if mark is None:
-            return f.read()
-        if st.st_ino != mark.ino or st.st_size < mark.size:
-            raise Stale("rewritten")
-        f.seek(mark.size - mark.tail_len - 1 if mark.tail_len else 0)
-        data = f.read()
-    if mark.tail_len:
-        last, data = data[: mark.tail_len], data[mark.tail_len + 1 :]
-        if line_hash(last) != mark.tail:
-            raise Stale("rewritten")
+    data = appended(path, mark, st)
+    if data is None:
+        raise Stale("rewritten")
     return data
 
 

@@ -54,6 +54,23 @@ class FileMark(NamedTuple):
     tail_len: int  # its length, to re-check it cheaply
 
 
+def appended(path: str, mark: FileMark | None, st: os.stat_result) -> bytes | None:
+    """The bytes after the remembered last line, or None when the file was not simply appended to
+    (another inode, shorter, or its remembered last line changed)."""
+    with open(path, "rb") as f:
+        if mark is None:
+            return f.read()
+        if st.st_ino != mark.ino or st.st_size < mark.size:
+            return None
+        f.seek(mark.size - mark.tail_len - 1 if mark.tail_len else 0)
+        data = f.read()
+    if mark.tail_len:
+        last, data = data[: mark.tail_len], data[mark.tail_len + 1 :]
+        if line_hash(last) != mark.tail:
+            return None
+    return data
+
+
 def mark_of(data: bytes, st, before: FileMark | None = None) -> FileMark:
     """The mark of a file whose bytes after `before` (the whole file when None) are `data`."""
     complete = data.rfind(b"\n") + 1  # a torn last line is not part of the mark

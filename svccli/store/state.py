@@ -33,9 +33,9 @@ from svccli.store import codec
 from svccli.store.catalog_cache import key_of
 from svccli.store.db import State
 from svccli.store.home import Home
-from svccli.store.log import Line, intake_day, line_hash, read_file
+from svccli.store.log import Line, intake_day, read_file
 from svccli.store.progress import Progress
-from svccli.store.scan import FileMark, mark_of, open_lines, scan
+from svccli.store.scan import FileMark, appended, mark_of, open_lines, scan
 
 T = TypeVar("T")
 NEVER = 1 << 40  # a day ordinal after every date: "never" in the wake columns
@@ -165,18 +165,10 @@ def _incremental(
 
 
 def _appended(path: str, mark: FileMark | None, st: Any) -> bytes:
-    """The bytes after the remembered end; Stale when the file was not simply appended to."""
-    with open(path, "rb") as f:
-        if mark is None:
-            return f.read()
-        if st.st_ino != mark.ino or st.st_size < mark.size:
-            raise Stale("rewritten")
-        f.seek(mark.size - mark.tail_len - 1 if mark.tail_len else 0)
-        data = f.read()
-    if mark.tail_len:
-        last, data = data[: mark.tail_len], data[mark.tail_len + 1 :]
-        if line_hash(last) != mark.tail:
-            raise Stale("rewritten")
+    """The bytes after the remembered last line; Stale when the file was not simply appended to."""
+    data = appended(path, mark, st)
+    if data is None:
+        raise Stale("rewritten")
     return data
 
 
