@@ -155,7 +155,7 @@ def _sample_cases() -> list[Broken]:
         OFFICE,
         'code: TX\nname: 中心\nphones: {consultation: "0573-88100000"\n',
         at(OFFICE, 3),
-        "括号或引号没有闭合",
+        "括号没有闭合",
     )
     add(
         "yaml-unclosed-quote",
@@ -496,7 +496,7 @@ def test_duplicate_key_message_stays_short(office):
     text = sample(ROSTER) + "staff:\n  - {id: S099, name: 某某}\n"
     office.write(ROSTER, text)
     result = office.run("check")
-    _assert_names(result, at(ROSTER, line_of(text, "S099") - 1), 'duplicate key "staff"')
+    _assert_names(result, at(ROSTER, line_of(text, "S099") - 1), "键 “staff” 在同一层重复出现")
     assert "13812345678" not in result.stdout
     assert max(len(line) for line in result.stdout.splitlines()) < 200
 

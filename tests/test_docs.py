@@ -106,7 +106,7 @@ def test_help__every_help_page_renders():
     for path, _ in COMMANDS:
         result = runner.invoke(cli, [*path, "--help"], env=ENV)
         assert result.exit_code == 0, (shown(path), result.output)
-        assert "Usage:" in result.output
+        assert "用法：" in result.output
 
 
 # ---------------------------------------------------------------- README

@@ -19,7 +19,19 @@ from svccli.store.repair import against, heads
 from svccli.store.repair import repair as repair_log
 
 HEAD_COLUMNS = [("path", "记录文件"), ("lines", "行数"), ("head", "末行哈希"), ("problems", "问题数")]
-REVEAL_COLUMNS = [("when", "时间"), ("by", "人员编号"), ("name", "姓名"), ("what", "查看内容"), ("reason", "理由")]
+REVEAL_COLUMNS = [("when", "时间"), ("by", "人员编号"), ("name", "姓名"), ("what_name", "查看内容"), ("reason", "理由")]
+
+
+def reveal_what(what: str) -> str:
+    """What a reveal record says was seen (`what`, as `svc show`, `svc inquiries` and `svc sql` record it:
+    "case ID", "inquiries", "sql: QUERY"), in Chinese for the listing; the records stay as written."""
+    if what.startswith("case "):
+        return f"案件 {what[5:]}"
+    if what == "inquiries":
+        return "首问登记台账"
+    if what.startswith("sql: "):
+        return f"SQL 查询：{what[5:]}"
+    return what
 
 
 def _who(app: App) -> str:
@@ -145,6 +157,7 @@ def reveals(app: App, since: dt.date | None, fmt: str, encoding: str) -> None:
                 "by": e["by"],
                 "name": home.roster.name(e["by"]),
                 "what": str(e.get("what", "")),
+                "what_name": reveal_what(str(e.get("what", ""))),
                 "reason": str(e.get("reason", "")),
                 "where": f"{ln.path}:{ln.line}",
             }

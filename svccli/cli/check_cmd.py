@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 import click
 
@@ -18,7 +19,9 @@ from svccli.errors import DATA, SvcError
 def check(app: App) -> None:
     """检查目录、名册、日历、考核方案和全部记录；每个问题一行 “文件:行: 说明”。
 
-    无问题退出 0；有问题退出 1。缺少明年日历只作警告（从 11 月 1 日起）。
+    无问题退出 0，在终端运行时输出“检查完毕：未发现问题”（供 cron 运行时不输出）；有问题退出 1。
+
+    缺少明年日历只作警告（从 11 月 1 日起）。
     """
     home = app.home
     lines, record_problems = home.log.read()
@@ -27,11 +30,21 @@ def check(app: App) -> None:
     problems += unevaluable(folded, home, app.today)
     problems += special_files(home) + duplicate_ids(lines) + business_dates(lines)
     problems = sorted(set(problems), key=lambda p: (p.path, p.line, p.message))  # the loader names a link too
-    for p in problems + list(app.calendar_problems()):
+    reported = problems + list(app.calendar_problems())
+    for p in reported:
         click.echo(str(p), err=p.warning)
     failing = [p for p in problems if not p.warning]
     if failing:
         raise SvcError(f"发现 {len(failing)} 个问题", DATA)
+    if _terminal(sys.stdout):  # someone at a terminal hears it went well; cron (stdout not a terminal) hears nothing
+        click.echo("检查完毕：未发现问题" + (f"（另有 {len(reported)} 条警告，见上）" if reported else ""))
+
+
+def _terminal(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # no such method, or a closed stream
+        return False
 
 
 def special_files(home) -> list[Problem]:

@@ -163,11 +163,12 @@ def _late_text(f: Finding) -> str:
     "--expected",
     required=True,
     type=Text(80),
-    help="告知申请人该程序所需时间（如“约 10 个工作日”），写入暂停计时告知书（000 第四篇 二 第十条）。",
+    help="告知申请人该程序所需时间（如“约 10 个工作日”），写入暂停计时告知书。",
 )
 @click.option("--note", type=TEXT, help="备注（写入告知书的暂停原因）。")
 @html_option
 @pass_app
+# Rule (docs/rules.md): the applicant is told the cause and the time the step takes, 000 第四篇 二.10.
 def suspend(app: App, case_id: str, reason: str, expected: str, note: str | None, html) -> None:
     """暂停计时（听证、检验、勘测等不计入时限的程序），并打印告知原因和所需时间的暂停计时告知书。"""
     _, case = find_case(app, case_id)

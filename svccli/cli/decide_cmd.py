@@ -140,10 +140,12 @@ HOW = {"in_person": "当面领取", "proxy": "代领", "post": "邮寄送达"}
 @click.option("--authorisation", type=TEXT, help="代领的授权委托书（名称、编号）。")
 @click.option("--tracking", type=Text(40), help="邮寄送达的快递单号（--by post 必填）。")
 @pass_app
+# Rules (docs/rules.md): the service date is the conclusion date, 000 第四篇 二.8; a proxy needs an
+# authorisation, 001 十二.3.
 def deliver(app: App, case_id: str, how, to, proxy: bool, authorisation, tracking) -> None:
-    """送达：书面结果送达申请人之日即为办结日期（000 第四篇 二.8）。
+    """送达：书面结果送达申请人之日即为办结日期。
 
-    当面领取、代领（须授权委托书，001 十二.3），或邮寄（记快递单号，以交寄日为送达日）。
+    当面领取、代领（须授权委托书），或邮寄（记快递单号，以交寄日为送达日）。
     """
     _, case = find_case(app, case_id)
     require(case, ("concluded",), "送达（尚未作出决定或已送达）")
@@ -181,8 +183,9 @@ def deliver(app: App, case_id: str, how, to, proxy: bool, authorisation, trackin
 @click.option("--note", type=TEXT, help="督查说明（与 --wrong 一起）。")
 @html_option
 @pass_app
+# Rule (docs/rules.md): 退件 with review opinion and reasons, 003 工作流程 六.
 def send_back(app: App, case_id: str, reason, opinion, wrong: bool, note, html) -> None:
-    """退件：科室将申请连同复审意见和退件理由退回窗口，并打印退件通知书（003 工作流程 六）。"""
+    """退件：科室将申请连同复审意见和退件理由退回窗口，并打印退件通知书。"""
     _, case = find_case(app, case_id)
     if wrong:
         actor = app.home.roster.staff[app.actor()]

@@ -103,8 +103,9 @@ def _move(app: App, case_id: str, kind: str, to: str, given, note, html) -> None
 @click.option("--note", type=TEXT, help="备注。")
 @html_option
 @pass_app
+# Rule (docs/rules.md): 项目收件交接单, collected the same working day, 003 工作流程 四.
 def handover(app: App, case_id: str, to: str, materials, note, html) -> None:
-    """移交案件和材料（如窗口交主办科室），打印项目收件交接单（003 工作流程 四）。
+    """移交案件和材料（如窗口交主办科室），打印项目收件交接单。
 
     接收方记录接收（svc receive）之前，案件处于“移交途中”；当日工作时间内未接收的，列入 svc overdue。
     """
@@ -124,8 +125,9 @@ def handover(app: App, case_id: str, to: str, materials, note, html) -> None:
 @click.option("--note", type=TEXT, help="备注（如批复文件、证书编号）。")
 @html_option
 @pass_app
+# Rule (docs/rules.md): the result goes back to the window, 003 工作流程 八、九.
 def return_cmd(app: App, case_id: str, to, materials, note, html) -> None:
-    """主办科室把办理结果和材料回交窗口，由窗口通知申请人领取（003 工作流程 八、九），同一交接单。"""
+    """主办科室把办理结果和材料回交窗口，由窗口通知申请人领取，同一交接单。"""
     if not to:
         _, case = find_case(app, case_id)
         item = service_of(app, case)
@@ -144,11 +146,12 @@ def return_cmd(app: App, case_id: str, to, materials, note, html) -> None:
 @click.command()
 @click.argument("case_id", metavar="CASE")
 @pass_app
+# Rule (docs/rules.md): the first handler may receive for an absent handler, 000 首问负责制 第三条.
 def receive(app: App, case_id: str) -> None:
     """接收交接：接收方核对交接单上的材料后记录接收，案件的持有人改为接收人。
 
     交给科室的，由该科人员接收；交给人员、岗位或窗口的，由该人员（岗位的 A、B 岗人员，窗口的岗位人员和
-    负责人）接收；承办人不在岗的，首问责任人可代为接收、转交并跟踪办理（000 首问负责制 第三条）。
+    负责人）接收；承办人不在岗的，首问责任人可代为接收、转交并跟踪办理。
     """
     _, case = find_case(app, case_id)
     moving = case.in_transit

@@ -8,7 +8,10 @@ import sys
 import click
 
 from svccli import __version__
+from svccli.cli import zh
 from svccli.errors import DataError, Found, Locked, UsageError
+
+zh.install()  # click's own messages in Chinese (issue 17): before any decorator below asks click for a help text
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -112,6 +115,59 @@ WRITES = frozenset(
 )
 
 
+# `svc --help` lists the commands by who uses them (issue 17), in this order; a command not named
+# here is listed under 其他命令 (tests/test_command_groups.py fails until it is given a group).
+GROUPS = (
+    (
+        "窗口命令",
+        (
+            "inquiry",
+            "inquiries",
+            "intake",
+            "notice",
+            "supplement",
+            "handover",
+            "return",
+            "notify",
+            "deliver",
+            "print",
+            "documents",
+            "catalog",
+            "show",
+            "cases",
+            "due",
+        ),
+    ),
+    (
+        "科室命令",
+        (
+            "receive",
+            "review",
+            "approve",
+            "part",
+            "forward",
+            "answer",
+            "conclude",
+            "refuse",
+            "refer",
+            "send-back",
+            "suspend",
+            "resume",
+            "extend",
+            "withdraw",
+            "close",
+            "amend",
+            "void",
+            "holders",
+            "handovers",
+        ),
+    ),
+    ("督查命令", ("overdue", "audit", "sql", "verify")),
+    ("管理命令", ("check", "repair", "init", "calendar")),
+)
+OTHER = "其他命令"
+
+
 def _commands(module: str) -> dict[str, click.Command]:
     return {c.name: c for c in importlib.import_module(f"svccli.cli.{module}").COMMANDS}
 
@@ -131,6 +187,25 @@ class SvcGroup(click.Group):
             if found:
                 return found
         return None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """One section per group of GROUPS, the names padded to one width so the sections line up."""
+        shown: dict[str, click.Command] = {}
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                shown[name] = command
+        if not shown:
+            return
+        width = max(len(name) for name in shown)
+        limit = formatter.width - 6 - width
+        named = {name for _, names in GROUPS for name in names}
+        sections = [*GROUPS, (OTHER, tuple(sorted(set(shown) - named)))]
+        for heading, names in sections:
+            rows = [(name.ljust(width), shown[name].get_short_help_str(limit)) for name in names if name in shown]
+            if rows:
+                with formatter.section(heading):
+                    formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):
         from svccli.store.log import LockTimeout, StoreError  # not needed for --version or --help

@@ -116,8 +116,9 @@ def part(app: App, case_id: str, department: str, done: bool, opinion) -> None:
 @click.argument("case_id", metavar="CASE")
 @click.option("--to", "authority", type=Text(80), help="报送的上级机关（默认：目录中该事项的 forward_to）。")
 @pass_app
+# Rule (docs/rules.md): the higher authority's time counts in the committed limit, 000 第四篇 二.6.
 def forward(app: App, case_id: str, authority) -> None:
-    """报批件：受理后报送上级机关；上级的办理时间计入承诺时限（000 第四篇 二.6）。"""
+    """报批件：受理后报送上级机关；上级的办理时间计入承诺时限。"""
     _, case = find_case(app, case_id)
     item = service_of(app, case)
     if item.kind != "forwarded":

@@ -93,18 +93,59 @@ def load_yaml(path: Path, shown: str, problems: list[Problem]):
     except RecursionError:  # a nesting bomb (`[[[[…`): the parser recurses once per level
         problems.append(Problem(shown, _deepest_line(text), "YAML 嵌套层数过多（括号或缩进嵌套太深），无法解析"))
     except MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        what = (e.problem or e.context or "YAML 语法错误").strip()
-        if e.context_mark and "end of stream" in what.replace("stream end", "end of stream"):
-            # an unclosed bracket or quote: name the line that opened it, not the line after the file
-            mark, what = e.context_mark, f"{what}（括号或引号没有闭合）"
-        line = mark.line + 1 if mark else 0
-        if isinstance(e, DuplicateKeyError):  # ruamel quotes both values in full (a whole staff list)
-            what = what.split(" with value ")[0]
+        line, what = _explain(e, text)
         problems.append(Problem(shown, line, f"YAML 语法错误：{what}"))
     except YAMLError as e:
         problems.append(Problem(shown, 0, f"YAML 错误：{e}"))
     return None
+
+
+def _explain(e: MarkedYAMLError, text: str) -> tuple[int, str]:
+    """The line and a Chinese message saying what to fix, for the mistakes a person makes by hand."""
+    mark = e.problem_mark or e.context_mark
+    line = mark.line + 1 if mark else 0
+    opened = e.context_mark.line + 1 if e.context_mark else line
+    what = (e.problem or e.context or "").strip()
+    context = (e.context or "").strip()
+    if isinstance(e, DuplicateKeyError):  # ruamel quotes both values in full (a whole staff list)
+        key = what.split(" with value ")[0].removeprefix("found duplicate key").strip().strip('"')
+        return line, f"键 “{key}” 在同一层重复出现：每个键只能写一次，请删去或合并重复的那一项"
+    if "cannot start any token" in what and "\\t" in what:
+        return line, "含制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格"
+    if "could not find expected ':'" in what:
+        # ruamel notices only at the next line; the key without its colon is where the scan began
+        lines = text.split("\n")
+        own = lines[opened - 1] if 0 < opened <= len(lines) else ""
+        if "：" in own:
+            return opened, "键后用了全角冒号“：”：请改为半角冒号“:”，冒号后空一格"
+        return opened, "缺少冒号：应写成 “键: 值”（半角冒号，冒号后空一格）"
+    if "end of stream" in what.replace("stream end", "end of stream") and e.context_mark:
+        # unclosed: name the line that opened it, not the line after the file
+        if "quoted scalar" in context:
+            return opened, "引号没有闭合：请在值的末尾补上对应的引号"
+        return opened, "括号没有闭合：请补上对应的 “]” 或 “}”"
+    if "flow sequence" in context or "flow mapping" in context:
+        pair = "[]" if "sequence" in context else "{}"
+        return (
+            opened,
+            f"括号没有闭合：第 {opened} 行的 “{pair[0]}” 到第 {line} 行仍未见 “{pair[1]}”（或项之间缺少逗号）",
+        )
+    if what.startswith("expected <block end>") or "expected <block mapping end>" in what:
+        unclosed = _odd_quote_line(text, opened, line)
+        if unclosed:  # `name: "张伟` closes at the next line's first quote; the fault is the line above
+            return unclosed, "引号没有闭合：请在值的末尾补上对应的引号"
+        return line, "缩进不对：同一层的键须缩进相同数目的空格，子项须比上一层多缩进"
+    return line, what or "YAML 语法错误"
+
+
+def _odd_quote_line(text: str, first: int, last: int) -> int:
+    """The nearest line before `last` (not before `first`) with an odd number of double quotes; 0 if none."""
+    lines = text.split("\n")
+    for n in range(min(last - 1, len(lines)), max(first, 1) - 1, -1):
+        content = lines[n - 1].split(" #")[0].replace('\\"', "")
+        if content.count('"') % 2:
+            return n
+    return 0
 
 
 def _deepest_line(text: str) -> int:
