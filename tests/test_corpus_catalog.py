@@ -323,7 +323,7 @@ def _sample_cases() -> list[Broken]:
         "limit-committed-above-statutory",
         SVC,
         zz("committed_limit: 7", "committed_limit: 25"),
-        at(SVC, 3),
+        at(SVC, 8),  # the value's line, not the item's (issue 17)
         "承诺时限 25 超过法定时限 20",
     )
     add(

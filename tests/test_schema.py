@@ -22,7 +22,15 @@ import yaml
 
 jsonschema = pytest.importorskip("jsonschema")
 
-from svccli.core.catalog import FORMS, KINDS, QUICK_LIMITS, RULE_CHOICES, RULE_FLAGS, RULE_NUMBERS  # noqa: E402
+from svccli.core.catalog import (  # noqa: E402
+    FORMS,
+    KINDS,
+    QUICK_LIMITS,
+    RULE_CHOICE_NAMES,
+    RULE_CHOICES,
+    RULE_FLAGS,
+    RULE_NUMBERS,
+)
 from svccli.core.roster import ROLES  # noqa: E402
 from svccli.core.scoring import UNITS  # noqa: E402
 from svccli.store import fastyaml  # noqa: E402
@@ -154,13 +162,16 @@ def test_enums__match_the_core():
     office, service, roster, scoring = (schema(f"{n}.schema.json") for n in ("office", "service", "roster", "scoring"))
     rules = _props(office, "rules")
     for key, choices in RULE_CHOICES.items():
-        assert _enum(rules["properties"][key]) == list(choices), key
+        assert _enum(rules["properties"][key]) == [*choices, *RULE_CHOICE_NAMES[key].values()], key
     assert set(rules["properties"]) == {*RULE_CHOICES, *RULE_FLAGS, *RULE_NUMBERS, "quick_limits"}
     assert set(_props(rules, "quick_limits")["properties"]) == set(QUICK_LIMITS)
     item = _props(service, "items", "[]")
     assert set(item["properties"]) == set(ITEM_KEYS)
-    assert _enum(item["properties"]["kind"]) == list(KINDS)
-    assert _enum(_props(item, "materials", "[]", "form")) == list(FORMS)
+    # each English value, then its Chinese name, which the loader reads the same (issue 17)
+    assert _enum(item["properties"]["kind"]) == [*KINDS, *KINDS.values()]
+    assert _enum(_props(item, "materials", "[]", "form")) == [*FORMS, *FORMS.values()]
+    unit = RULE_CHOICE_NAMES["limit_unit"]
+    assert _enum(item["properties"]["limit_unit"]) == [*unit, *unit.values()]
     assert _enum(_props(roster, "staff", "[]", "roles", "[]")) == list(ROLES)
     assert set(scoring["properties"]) == set(TOP_KEYS)
     for d in ("deduction", "bonus"):
@@ -236,7 +247,7 @@ BROKEN = [
     # (schema, old text, new text, (path in the file, failing JSON Schema keyword))
     ("office", "code: TX\n", "code: TX\nfax: 123\n", ("", "additionalProperties")),
     ("office", "deemed_approval: off", "deemed_approval: never", ("rules/deemed_approval", "enum")),
-    ("office", "deemed_approval: off", "review_and_check: yes", ("rules/review_and_check", "type")),
+    ("office", "deemed_approval: off", "review_and_check: yes", ("rules/review_and_check", "enum")),
     ("office", "deemed_approval: off", "quick_limits: {ordinary: 0}", ("rules/quick_limits/ordinary", "minimum")),
     ("office", '"0573-88100000"', "057388100000", ("phones/consultation", "type")),
     ("office", "code: TX\n", "", ("", "required")),

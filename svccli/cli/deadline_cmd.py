@@ -52,6 +52,8 @@ def overdue(app: App, warn_days, department, holder, record_it, fmt, encoding) -
     if record_it and app.as_of_option:
         raise UsageError("--record 记录超期，不能与 --as-of 同用")
     home = app.checked_home()
+    if record_it:  # who records is asked before the listing, whether or not anything is overdue today
+        app.actor()
     if department and department not in home.catalog.departments:
         raise UsageError(f"--department：没有部门 “{department}”（可选：{', '.join(home.catalog.departments)}）")
     if holder and holder not in home.roster.staff:

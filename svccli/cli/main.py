@@ -247,10 +247,20 @@ def _finish(ctx: click.Context, ok: bool) -> None:
         finish(app, ok)
 
 
+def _directories(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
+    """Shell completion of --home: the shell's own directory names (a str option would offer nothing)."""
+    from click.shell_completion import CompletionItem  # loaded only when completing
+
+    return [CompletionItem(incomplete, type="dir")]
+
+
 @click.group(cls=SvcGroup, context_settings=CONTEXT)
 @click.version_option(__version__, "--version", prog_name="svc", message="%(prog)s %(version)s")
 @click.option(
-    "--home", metavar="DIR", help="办公室目录（默认：SVC_HOME，或从当前目录向上查找含 catalog/office.yaml 的目录）。"
+    "--home",
+    metavar="DIR",
+    shell_complete=_directories,
+    help="办公室目录（默认：SVC_HOME，或从当前目录向上查找含 catalog/office.yaml 的目录）。",
 )
 @click.option(
     "--today",

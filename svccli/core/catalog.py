@@ -24,6 +24,14 @@ RULE_CHOICES = {
     "extension_notice": ("before_due", "within_limit"),
     "deemed_approval": ("committed", "all", "off"),
 }
+# The Chinese names of those choices (as office.yaml's comments give them); `svc check` reads either.
+RULE_CHOICE_NAMES = {
+    "clock_start_after_supplement": {"next_day": "次日", "same_day": "当日"},
+    "limit_unit": {"working_days": "工作日", "calendar_days": "自然日"},
+    "written_notice": {"licensing": "许可事项", "always": "一律", "on_request": "申请人要求时"},
+    "extension_notice": {"before_due": "到期前", "within_limit": "时限内"},
+    "deemed_approval": {"committed": "承诺件", "all": "各类办件", "off": "不适用"},
+}
 # On/off office rules (true | false), defaults as given.
 RULE_FLAGS = {
     # 一审一核: a committed or joint item is concluded only after a review and a check (approval) by
@@ -131,6 +139,11 @@ class ServiceItem:
     joint_parts: tuple[JointPart, ...] = ()
     forward_to: str = ""
     src: tuple[str, int] = field(default=("", 0), compare=False)  # file, line
+    lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)  # field name -> its line in the file
+
+    def at(self, key: str) -> tuple[str, int]:
+        """Where a field's value is written (file, line); the item's own line when it is not written."""
+        return (self.src[0], dict(self.lines).get(key, self.src[1]))
 
     @property
     def kind_name(self) -> str:
@@ -148,6 +161,9 @@ class Catalog:
     office: Office
     departments: dict[str, Department]
     items: Mapping[str, ServiceItem]  # a dict, or a read-only mapping that makes each item when asked
+    # departments whose services file could not be read (named by file, services/<code>.yaml): the
+    # roster's references to them are not checked, the file's own problem is named instead
+    unread: frozenset[str] = field(default=frozenset(), compare=False)
 
     def item(self, code: str) -> ServiceItem | None:
         return self.items.get(code)

@@ -15,9 +15,14 @@ def _at(src: tuple[str, int], message: str) -> Problem:
 
 def item_limits(item: ServiceItem, catalog: Catalog, roster: Roster) -> Iterator[Problem]:
     if item.committed_limit > item.statutory_limit:
-        yield _at(item.src, f"事项 {item.code} 的承诺时限 {item.committed_limit} 超过法定时限 {item.statutory_limit}")
+        yield _at(
+            item.at("committed_limit"),
+            f"事项 {item.code} 的承诺时限 {item.committed_limit} 超过法定时限 {item.statutory_limit}",
+        )
     if item.kind not in ("immediate", "filing") and item.committed_limit == 0:
-        yield _at(item.src, f"事项 {item.code} 不是即办件或备案，却没有承诺时限（committed_limit 为 0）")
+        yield _at(
+            item.at("committed_limit"), f"事项 {item.code} 不是即办件或备案，却没有承诺时限（committed_limit 为 0）"
+        )
 
 
 def item_materials(item: ServiceItem, catalog: Catalog, roster: Roster) -> Iterator[Problem]:
@@ -52,7 +57,8 @@ def item_references(item: ServiceItem, catalog: Catalog, roster: Roster) -> Iter
 
 
 def roster_references(catalog: Catalog, roster: Roster) -> Iterator[Problem]:
-    staff, depts = roster.staff, catalog.departments
+    staff = roster.staff
+    depts = {*catalog.departments, *catalog.unread}  # an unread file's problem is named, not its roster's
     for s in staff.values():
         if s.section and s.section not in roster.sections:
             yield _at(s.src, f"人员 {s.id} 的科室 {s.section} 不在名册 sections 中")

@@ -13,6 +13,7 @@ from svccli.core.catalog import (
     FORMS,
     KINDS,
     QUICK_LIMITS,
+    RULE_CHOICE_NAMES,
     RULE_CHOICES,
     RULE_FLAGS,
     RULE_NUMBERS,
@@ -104,7 +105,9 @@ def _rules(n: Node) -> Rules:
     n.only(*RULE_CHOICES, *RULE_FLAGS, *RULE_NUMBERS, "quick_limits")
     # Any: the keyword names come from the RULE_* tables, so mypy cannot pair a value with its Rules
     # field; each table's values do have that field's type (text, bool, int), and quick_limits its tuple.
-    values: dict[str, Any] = {k: n.choice(k, choices, default=choices[0]) for k, choices in RULE_CHOICES.items()}
+    values: dict[str, Any] = {
+        k: n.choice(k, choices, default=choices[0], names=RULE_CHOICE_NAMES[k]) for k, choices in RULE_CHOICES.items()
+    }
     values.update({k: n.flag(k, default=d) for k, d in RULE_FLAGS.items()})
     values.update({k: n.integer(k, default=d) for k, d in RULE_NUMBERS.items()})
     quick = n.mapping("quick_limits")
@@ -113,7 +116,9 @@ def _rules(n: Node) -> Rules:
     return Rules(**values)
 
 
-def load_services(home: Path, problems: list[Problem]) -> tuple[dict, dict]:
+def load_services(home: Path, problems: list[Problem], unread: set[str] | None = None) -> tuple[dict, dict]:
+    """The departments and items of services/*.yaml; `unread` gets the department code (the file's
+    name) of each file that could not be parsed."""
     departments: dict[str, Department] = {}
     items: dict[str, ServiceItem] = {}
     folder = home / "catalog" / "services"
@@ -123,6 +128,8 @@ def load_services(home: Path, problems: list[Problem]) -> tuple[dict, dict]:
     for path in files:
         n = _root(path, home, problems, "服务事项文件")
         if n is None:
+            if unread is not None:
+                unread.add(path.stem.upper())
             continue
         n.only("department", "items")
         dept = _department(n.mapping("department", required=True, what="department "))
@@ -161,7 +168,7 @@ def _item(n: Node, department: str) -> ServiceItem | None:
         code=code,
         name=n.text("name", required=True),
         department=department,
-        kind=n.choice("kind", KINDS, required=True, default="committed"),
+        kind=n.choice("kind", KINDS, required=True, default="committed", names=KINDS),
         licensing=bool(n.flag("licensing")),
         legal_basis=n.text("legal_basis", required=True),
         body=n.text("body"),
@@ -170,7 +177,7 @@ def _item(n: Node, department: str) -> ServiceItem | None:
         committed_limit=n.integer("committed_limit", required=True, default=0),
         conditions=n.texts("conditions"),
         procedure=n.texts("procedure"),
-        limit_unit=n.choice("limit_unit", RULE_CHOICES["limit_unit"]),
+        limit_unit=n.choice("limit_unit", RULE_CHOICES["limit_unit"], names=RULE_CHOICE_NAMES["limit_unit"]),
         fee=n.text("fee"),
         fee_basis=n.text("fee_basis"),
         post=n.code("post", required=False),
@@ -182,6 +189,7 @@ def _item(n: Node, department: str) -> ServiceItem | None:
         joint_parts=tuple(_part(p) for p in joint.items("parts", what="协办部门") if p.ok),
         forward_to=n.text("forward_to"),
         src=n.src,
+        lines=tuple((k, n.key_line(k)) for k in ITEM_KEYS if k in n.data or k in n.guessed),
     )
 
 
@@ -191,7 +199,7 @@ def _material(n: Node) -> Material:
         code=n.code("code"),
         name=n.text("name", required=True),
         copies=n.integer("copies", default=1, minimum=1),
-        form=n.choice("form", FORMS, default="original"),
+        form=n.choice("form", FORMS, default="original", names=FORMS),
         required=bool(n.flag("required", default=True)),
         condition=n.text("condition"),
         sample=n.text("sample"),

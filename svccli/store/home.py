@@ -78,8 +78,9 @@ def _load(path: Path) -> Home:
 
     problems: list[Problem] = []
     office = load_office(path, problems)
-    departments, items = load_services(path, problems)
-    catalog = Catalog(office, departments, items)
+    unread: set[str] = set()
+    departments, items = load_services(path, problems, unread)
+    catalog = Catalog(office, departments, items, unread=frozenset(unread))
     roster = load_roster(path, problems)
     calendar = load_calendar(path, problems)
     scoring = load_scoring(path, problems)

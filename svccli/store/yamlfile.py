@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import difflib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import overload
 
@@ -20,6 +22,9 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from svccli.core.problems import Problem
 from svccli.store import fastyaml
 from svccli.store.durable import lstat_kind, read_regular, special_message
+
+# The Chinese names a hand-edited value may be written with instead of the English one (issue 17).
+BOOLEAN_NAMES = {"是": True, "否": False}
 
 CODE_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
@@ -183,6 +188,7 @@ class Node:
         self.line = _line_of(data, line)
         self.ok = isinstance(data, dict)
         self.data = data if self.ok else {}
+        self.guessed: dict[str, str] = {}  # a known key -> the misspelt key (`only`) its value is read from
         if not self.ok:
             self.problem(self.line, f"{what or '此处'}应为键值映射（key: value），实为 {_kind(data)}")
 
@@ -194,6 +200,8 @@ class Node:
         self.problems.append(Problem(self.path, line, message))
 
     def key_line(self, key: str) -> int:
+        if key not in self.data:
+            key = self.guessed.get(key, key)
         if not isinstance(self.data, CommentedBase):  # a plain dict (libyaml, or `{}`) keeps no positions
             return self.line
         try:  # the key's own line: for a block value, lc.value() is the line below it
@@ -202,12 +210,21 @@ class Node:
             return self.line
 
     def only(self, *allowed: str) -> None:
-        """Unknown keys are errors: a misspelt `commited_limit` must not pass silently."""
+        """Unknown keys are errors: a misspelt `commited_limit` must not pass silently. A key close to one
+        allowed key that is not there is named once, with that key, and its value is read as that key's."""
         for key in self.data:
-            if key not in allowed:
+            if key in allowed:
+                continue
+            guess = difflib.get_close_matches(key, allowed, n=1) if isinstance(key, str) else []
+            if guess and guess[0] not in self.data and guess[0] not in self.guessed:
+                self.guessed[guess[0]] = key
+                self.problem(self.key_line(key), f"未知字段 “{key}”：是否应为 {guess[0]}？")
+            else:
                 self.problem(self.key_line(key), f"未知字段 “{key}”（可用：{', '.join(allowed)}）")
 
     def _get(self, key, required, default):
+        if key not in self.data:
+            key = self.guessed.get(key, key)
         if key not in self.data or self.data[key] is None:
             if required:
                 self.problem(self.line, f"{self.what}缺少必填字段 “{key}”")
@@ -271,15 +288,27 @@ class Node:
         value, fallback = self._get(key, False, default)
         if value is None:
             return fallback
+        if isinstance(value, str) and value.strip() in BOOLEAN_NAMES:
+            return BOOLEAN_NAMES[value.strip()]
         if not isinstance(value, bool):
-            self.problem(self.key_line(key), f"“{key}” 应为 true 或 false，实为 {_kind(value)}")
+            self.problem(self.key_line(key), f"“{key}” 应为 true 或 false（是 或 否），实为 {_kind(value)}")
             return default
         return value
 
-    def choice(self, key: str, choices, required: bool = False, default: str = "") -> str:
+    def choice(
+        self, key: str, choices, required: bool = False, default: str = "", names: Mapping[str, str] | None = None
+    ) -> str:
+        """One of `choices`; `names` maps a choice to its Chinese name, which is read as the choice."""
         value = self.text(key, required, default)
-        if value and value not in choices:
-            self.problem(self.key_line(key), f"“{key}” 的值 “{value}” 无效（可选：{', '.join(choices)}）")
+        names = names or {}
+        if value in choices:
+            return value
+        chinese = {name: choice for choice, name in names.items() if choice in choices}
+        if value in chinese:
+            return chinese[value]
+        if value:
+            shown = ", ".join(f"{c}（{names[c]}）" if c in names else c for c in choices)
+            self.problem(self.key_line(key), f"“{key}” 的值 “{value}” 无效（可选：{shown}）")
             return default
         return value
 
