@@ -40,6 +40,29 @@ class Office:
             raise result.exception  # a traceback is a bug: let the test show it
         return result
 
+    def intake(self, today: str = "2026-11-20T09:00", service: str = "ZG-001") -> str:
+        """A complete ZG-001 intake by 张三 (accepted at once); the new case's id."""
+        r = self.run(
+            "intake",
+            service,
+            "--applicant",
+            "张三",
+            "--phone",
+            "13812345678",
+            "--material",
+            "M01",
+            "--material",
+            "M02",
+            "--material",
+            "M05:2",
+            "--material",
+            "M06",
+            "-q",
+            today=today,
+        )
+        assert r.exit_code == 0, r.output
+        return r.stdout.strip()
+
     def records(self) -> list[Path]:
         return sorted((self.path / "records").glob("*/*/*.jsonl"))
 

@@ -86,25 +86,7 @@ def test_check_reports_what_the_daily_check_cannot_evaluate(office: Office):
 
 
 def test_warning_days_come_from_the_office_and_warn_overrides_them(office: Office):
-    r = office.run(
-        "intake",
-        "ZG-001",
-        "--applicant",
-        "张三",
-        "--phone",
-        "13812345678",
-        "--material",
-        "M01",
-        "--material",
-        "M02",
-        "--material",
-        "M05:2",
-        "--material",
-        "M06",
-        "-q",
-        today="2026-11-20T09:00",
-    )
-    case = r.stdout.strip()
+    case = office.intake("2026-11-20T09:00")
     due = json.loads(office.run("show", case, "--format", "json").stdout)["due"]
     assert due == "2026-12-01"  # 7 working days from 11-23
     on = "2026-11-27T08:00"  # two working days before the due date

@@ -105,25 +105,7 @@ def test_a_torn_last_line_is_warned_of_and_the_rest_is_kept(sample: Office):
 
 def test_a_closing_record_closes_the_case_for_the_daily_check(office: Office):
     """However it reads to a careful fold, a case with a closing record is not checked again."""
-    r = office.run(
-        "intake",
-        "ZG-001",
-        "--applicant",
-        "张三",
-        "--phone",
-        "13812345678",
-        "--material",
-        "M01",
-        "--material",
-        "M02",
-        "--material",
-        "M05:2",
-        "--material",
-        "M06",
-        "-q",
-        today="2026-11-02T09:00",
-    )
-    case = r.stdout.strip()
+    case = office.intake("2026-11-02T09:00")
     assert office.run("overdue", today="2026-12-31T08:00").exit_code == 3
     office.run("withdraw", case, "--reason", "申请人撤回", today="2026-11-03T09:00")
     assert office.run("overdue", today="2026-12-31T08:00").exit_code == 0
@@ -156,26 +138,9 @@ def test_no_case_is_listed_before_its_wake_dates_allow(which, sample: Office, ge
 
 def test_wake_is_tight_for_a_late_case(office: Office):
     """A committed case is examined from the day after its due date, not every day before it."""
-    r = office.run(
-        "intake",
-        "ZG-001",
-        "--applicant",
-        "张三",
-        "--phone",
-        "13812345678",
-        "--material",
-        "M01",
-        "--material",
-        "M02",
-        "--material",
-        "M05:2",
-        "--material",
-        "M06",
-        "-q",
-        today="2026-11-02T09:00",
-    )
+    case_id = office.intake("2026-11-02T09:00")
     home = load_home(office.path)
-    case = _careful_open(office.path)[r.stdout.strip()]
+    case = _careful_open(office.path)[case_id]
     first, due_day = wake(case, home.catalog, home.calendar)
     assert first == due_day + dt.timedelta(days=1)
     assert not may_be_listed((first, due_day), due_day, None)
@@ -199,25 +164,7 @@ def test_worker_processes_give_the_same_scan(generated, monkeypatch):
 def test_an_event_filed_under_a_later_day_than_its_time_never_breaks_the_rebuild(office: Office):
     """A record whose time is older than its file's day (hand-made, or a clock put right) is folded
     as the careful reader would take the day's files: no crash, and cached equals fresh."""
-    r = office.run(
-        "intake",
-        "ZG-001",
-        "--applicant",
-        "张三",
-        "--phone",
-        "13812345678",
-        "--material",
-        "M01",
-        "--material",
-        "M02",
-        "--material",
-        "M05:2",
-        "--material",
-        "M06",
-        "-q",
-        today="2026-11-20T09:00",
-    )
-    case = r.stdout.strip()
+    case = office.intake("2026-11-20T09:00")
     RecordLog(office.path).append(
         [
             {

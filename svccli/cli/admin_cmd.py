@@ -165,6 +165,17 @@ def reveals(app: App, since: dt.date | None, fmt: str, encoding: str) -> None:
     emit(rows, REVEAL_COLUMNS, fmt, encoding, empty="没有查看完整个人信息的记录")
 
 
+def _audited_lines(app: App, staff: str | None) -> list:
+    """Every readable record line for an audit listing; --staff checked against the roster, and
+    records that cannot be read warned of (the listing still shows the rest)."""
+    if staff and staff not in app.home.roster.staff:
+        raise UsageError(f"--staff：人员编号 “{staff}” 不在名册中")
+    lines, problems = app.home.log.read()
+    if any(not p.warning for p in problems):
+        warn("记录文件有问题（svc check 列出全部）；以下只列出可读的记录")
+    return lines
+
+
 BACKDATED_COLUMNS = [
     ("when", "记录时间"),
     ("on", "业务日期"),
@@ -185,11 +196,7 @@ BACKDATED_COLUMNS = [
 def backdated(app: App, since: dt.date | None, staff: str | None, fmt: str, encoding: str) -> None:
     """列出每一条补录：业务日期早于实际记录时间的记录，附理由和批准人（超过补录期限时）。"""
     home = app.home
-    if staff and staff not in home.roster.staff:
-        raise UsageError(f"--staff：人员编号 “{staff}” 不在名册中")
-    lines, problems = home.log.read()
-    if any(not p.warning for p in problems):
-        warn("记录文件有问题（svc check 列出全部）；以下只列出可读的记录")
+    lines = _audited_lines(app, staff)
     rows = []
     for ln in sorted((ln for ln in lines if ln.event.get("on")), key=lambda ln: ln.event["ts"]):
         e = ln.event
@@ -236,12 +243,7 @@ def corrections(app: App, since: dt.date | None, staff: str | None, fmt: str, en
     """列出每一条更正（svc amend）和撤销（svc void）：时间、记录人、案件、改了什么或撤销了哪一步、理由、批准人。"""
     from svccli.cli.corrections_cmd import correction_row
 
-    home = app.home
-    if staff and staff not in home.roster.staff:
-        raise UsageError(f"--staff：人员编号 “{staff}” 不在名册中")
-    lines, problems = home.log.read()
-    if any(not p.warning for p in problems):
-        warn("记录文件有问题（svc check 列出全部）；以下只列出可读的记录")
+    lines = _audited_lines(app, staff)
     cutoff = app.as_of.isoformat() if app.as_of else None
     rows = []
     for ln in sorted(lines, key=lambda ln: (ln.event["ts"], ln.path, ln.line)):

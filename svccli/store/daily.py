@@ -83,7 +83,7 @@ REUSED = (
     "SELECT '[' || coalesce(group_concat(substr(a.answer, 2, length(a.answer) - 2), ','), '') || ']'"
     f" FROM open_case o JOIN daily_answer a ON a.id = o.id AND a.sig = o.sig WHERE {LISTABLE} AND length(a.answer) > 2"
 )
-TODO = (
+UNANSWERED = (
     "SELECT o.id, o.sig, o.body FROM open_case o LEFT JOIN daily_answer a ON a.id = o.id AND a.sig = o.sig"
     f" WHERE {LISTABLE} AND a.id IS NULL"
 )
@@ -93,7 +93,7 @@ def _reused(state: State, args: tuple[int, int], same: bool) -> tuple[list, list
     """The answers kept for this question, and the (id, sig, body) of the cases to work out."""
     if not same:
         return [], state.read(f"SELECT o.id, o.sig, o.body FROM open_case o WHERE {LISTABLE}", args)
-    return orjson.loads(state.read(REUSED, args)[0][0]), state.read(TODO, args)
+    return orjson.loads(state.read(REUSED, args)[0][0]), state.read(UNANSWERED, args)
 
 
 def _listable_args(home: Home, today: dt.date, warn_days: int | None) -> tuple[int, int]:
