@@ -50,6 +50,11 @@ EVENT_TYPES: dict[str, tuple[str, int, bool]] = {
     "print": ("打印文书", 12, False),
 }
 
+# The office's own events (no case): leave, cover, attendance, complaints, sanctions, scores. The state
+# keeps them in a table of their own (store/office_events.py) so that `svc duty` reads no case records.
+# A new type of these is added both to EVENT_TYPES and here.
+OFFICE: frozenset[str] = frozenset()
+
 
 def label(kind: str) -> str:
     return EVENT_TYPES.get(kind, (kind, 0, False))[0]

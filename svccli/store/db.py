@@ -44,6 +44,11 @@ CREATE TABLE case_file_mark(day TEXT NOT NULL, path TEXT NOT NULL, size INTEGER,
 CREATE TABLE catalog_item(code TEXT PRIMARY KEY, pos INTEGER NOT NULL, body BLOB NOT NULL);
 CREATE TABLE register_file(path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ino INTEGER,
     numbers BLOB NOT NULL, hashes BLOB NOT NULL);
+CREATE TABLE office_file(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+    ino INTEGER NOT NULL, lines INTEGER NOT NULL, tail TEXT NOT NULL, tail_len INTEGER NOT NULL);
+CREATE TABLE office_event(file TEXT NOT NULL, line INTEGER NOT NULL, ts TEXT NOT NULL, type TEXT NOT NULL,
+    body BLOB NOT NULL, PRIMARY KEY(file, line)) WITHOUT ROWID;
+CREATE INDEX office_event_type ON office_event(type, ts);
 """
 
 
