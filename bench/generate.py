@@ -42,8 +42,8 @@ ITEMS_WANTED = 2000
 HANDED = 0.60  # share of committed and joint cases the window hands over to the department's section
 
 
-def grow_catalog(out: Path) -> None:
-    """Copy the sample office and add departments until the catalogue holds 2,000 items."""
+def grow_catalog(out: Path, wanted: int = ITEMS_WANTED) -> None:
+    """Copy the sample office and add departments until the catalogue holds `wanted` items."""
     for name in ("catalog", "templates"):
         shutil.copytree(ROOT / name, out / name)
     (out / "records").mkdir(mode=0o700)
@@ -52,7 +52,7 @@ def grow_catalog(out: Path) -> None:
     codes = [p.stem.upper() for p in services]
     have = sum(t.count("\n  - code: ") for t in texts)
     n = 0
-    while have < ITEMS_WANTED:
+    while have < wanted:
         for code, text in zip(codes, texts):
             n += 1
             new = f"{code}{n:02d}"
@@ -63,8 +63,19 @@ def grow_catalog(out: Path) -> None:
             copy = copy.replace("lead: " + code + "\n", "lead: " + new + "\n")
             (out / "catalog" / "services" / f"{new.lower()}.yaml").write_text(copy, encoding="utf-8")
             have += text.count("\n  - code: ")
-            if have >= ITEMS_WANTED:
+            if have >= wanted:
                 break
+
+
+def name_office(path: Path, code: str | None, region: str | None) -> None:
+    """Give the copied office its own code and region (many offices for a roll-up)."""
+    text = path.read_text(encoding="utf-8")
+    if code:
+        text = re.sub(r"(?m)^code: .*$", f"code: {code}", text)
+        text = re.sub(r"(?m)^name: .*$", f"name: {code} 政务服务中心", text)
+    if region:
+        text = re.sub(r"(?m)^region: .*$", f"region: {region}", text)
+    path.write_text(text, encoding="utf-8")
 
 
 def workdays(calendar, year: int) -> list[dt.date]:
@@ -404,11 +415,15 @@ def main() -> None:
     parser.add_argument("--cases", type=int, required=True)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--office", help="the office's code in office.yaml (case ids start with it)")
+    parser.add_argument("--region", help="the office's region in office.yaml (svc rollup totals by it)")
+    parser.add_argument("--items", type=int, default=ITEMS_WANTED, help="service items to grow the catalogue to")
     args = parser.parse_args()
     if args.out.exists() and any(args.out.iterdir()):
         raise SystemExit(f"{args.out} is not empty")
     args.out.mkdir(parents=True, exist_ok=True)
-    grow_catalog(args.out)
+    grow_catalog(args.out, args.items)
+    name_office(args.out / "catalog" / "office.yaml", args.office, args.region)
     home = load_home(args.out)
     if home.errors:
         raise SystemExit("grown catalogue has errors:\n" + "\n".join(map(str, home.errors[:5])))

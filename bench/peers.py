@@ -198,8 +198,11 @@ SELECT f.kind, f.cid AS "case", d.service, d.service_name, d.department,
   coalesce(fh.name, d.first_handler, '') AS first_handler_name, coalesce(d.accepted, '') AS accepted,
   coalesce(f.due::VARCHAR, '') AS due, f.date::VARCHAR AS date,
   coalesce(prov(d.cf) OR prov(f.due), false) AS provisional, f.late AS days_late,
-  CASE WHEN f.due IS NULL THEN 'working_days' ELSE d.u END AS unit,
-  CASE WHEN f.late > 0 THEN '逾期 ' || f.late || ' 天' ELSE '还剩 ' || -f.late || ' 天' END
+  CASE WHEN f.kind IN ('overdue', 'deemed', 'warning', 'part') THEN d.u ELSE 'working_days' END AS unit,
+  CASE WHEN f.late = 0 THEN '今日到期'
+       ELSE CASE WHEN f.late > 0 THEN '逾期 ' || f.late ELSE '还剩 ' || -f.late END || ' 个'
+            || CASE WHEN f.kind IN ('overdue', 'deemed', 'warning', 'part') AND d.u = 'calendar_days' THEN '自然日'
+                    ELSE '工作日' END END
     || CASE WHEN coalesce(prov(d.cf) OR prov(f.due), false) THEN '（临时）' ELSE '' END
     || CASE WHEN f.detail <> '' THEN '（' || f.detail || '）' ELSE '' END AS late_text,
   f.detail
@@ -315,8 +318,8 @@ SELECT f.kind, f.id AS "case", c.service, i.name AS service_name, i.department, 
   c.phone AS applicant_phone, c.holder, coalesce(h.name, c.holder) AS holder_name, c.first_handler,
   coalesce(fh.name, c.first_handler) AS first_handler_name, c.accepted, coalesce(f.due, '') AS due, f.date,
   f.due IS NOT NULL AND ((SELECT prov FROM days WHERE day = c.clock_from) OR (SELECT prov FROM days WHERE day = f.due))
-    AS provisional, CAST(f.late AS INTEGER) AS days_late, CASE WHEN f.due IS NULL THEN 'working_days' ELSE c.unit END
-    AS unit, f.detail
+    AS provisional, CAST(f.late AS INTEGER) AS days_late,
+    CASE WHEN f.kind IN ('overdue', 'deemed', 'warning', 'part') THEN c.unit ELSE 'working_days' END AS unit, f.detail
 FROM found f JOIN cases c ON c.id = f.id JOIN items i ON i.code = c.service
   LEFT JOIN staff h ON h.id = c.holder LEFT JOIN staff fh ON fh.id = c.first_handler
 ORDER BY instr('handover part overdue deemed lapsed owed warning', f.kind), -f.late, f.id, f.seq
@@ -342,7 +345,8 @@ def _presented(row: dict) -> dict:
     row["phone"] = mask_phone(row.pop("applicant_phone") or "")
     late, prov = row["days_late"], bool(row["provisional"])
     row["late_text"] = (
-        (f"逾期 {late} 天" if late > 0 else f"还剩 {-late} 天")
+        (f"逾期 {late} 个" if late > 0 else f"还剩 {-late} 个" if late < 0 else "今日到期")
+        + ("" if late == 0 else "自然日" if row["unit"] == "calendar_days" else "工作日")
         + ("（临时）" if prov else "")
         + (f"（{row['detail']}）" if row["detail"] else "")
     )

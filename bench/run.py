@@ -1,7 +1,9 @@
 """Time the daily check and single commands on a generated office beside what a user would pick
-instead, measured in the same run (issue 15's targets a–h). Prints a Markdown table of medians.
+instead, measured in the same run (issue 15's targets a–h; issue 17's (i): finding cases, each
+warm search under 1 s). Prints a Markdown table of medians.
 
     python bench/run.py --cases 10000,100000,1000000 [--data /tmp/svcbench] [--runs 5] [--seed 1] [--warn N]
+    python bench/run.py --cases 1000000 --only search    # (i) alone
 
 Homes are generated once per size under --data (bench/generate.py) and reused; each run works on
 a fresh copy. Every measure is a whole process (`svc --home DIR --today D overdue --format json`,
@@ -229,9 +231,33 @@ def commands(b: Bench, out: dict) -> None:
         out[key] = b.median(cmd)
 
 
-def measure(home: Path, db: Path, runs: int, warn: list[str]) -> dict:
+SEARCHES = (
+    ("search_phone", ("cases", "--phone", "1234")),
+    ("search_applicant", ("cases", "--applicant", "某")),
+    ("search_name", ("cases", "--applicant", "王伟")),
+    ("search_find", ("find", "王伟芳")),
+)
+
+
+def search(b: Bench, out: dict) -> None:
+    """(i) finding cases (`svc cases` filters, `svc find`): cold (no search tables: the first search
+    builds them from every record line), warm, and a new day's first search (the open cases' dates
+    worked out again)."""
+    forget_state(b.home)
+    out["search_cold"] = b.run(b.svc(*SEARCHES[0][1]))[:2]
+    for key, args in SEARCHES:
+        b.run(b.svc(*args))
+        out[key] = b.median(b.svc(*args))
+    days = iter((dt.date.fromisoformat(TODAY) + dt.timedelta(days=i)).isoformat() for i in range(1, b.runs + 1))
+    out["search_new_day"] = b.median(lambda: b.svc(*SEARCHES[0][1], today=next(days)))
+
+
+def measure(home: Path, db: Path, runs: int, warn: list[str], only: str = "") -> dict:
     b, out = Bench(home, db, runs, warn), {}
-    for step in (baselines, peers, daily, commands):
+    if only == "search":  # the search target alone (a year's search tables take minutes to build)
+        search(b, out)
+        return out
+    for step in (baselines, peers, daily, search, commands):  # commands' `svc cases` uses the search's tables
         step(b, out)
     return out
 
@@ -321,7 +347,21 @@ def table(results: dict[int, dict]) -> str:
 
     row("(g) growth from the size before", growth)
     against(f"(h) a year behind ({BEHIND})", "behind", "sqlite_behind", 1.2, "SQLite")
+    search_rows(results, row)
     return "\n".join(rows)
+
+
+def search_rows(results: dict[int, dict], row) -> None:
+    """(i): each warm search under 1 s; the cold build and a day's first search as measured."""
+    row("(i) search cold: build / peak", lambda n, r: f"{r['search_cold'][0]:.1f} s / {r['search_cold'][1]} MB")
+    for name, key in (
+        ("(i) cases --phone 1234, warm", "search_phone"),
+        ("(i) cases --applicant 某, warm", "search_applicant"),
+        ("(i) cases --applicant 王伟, warm", "search_name"),
+        ("(i) find 王伟芳, warm", "search_find"),
+        ("(i) cases --phone 1234, a day's first", "search_new_day"),
+    ):
+        row(name, lambda n, r, key=key: f"{r[key][0]:.3f} s / {r[key][1]} MB (≤ 1 s) {verdict(r[key][0], 1)}")
 
 
 def main() -> None:
@@ -333,6 +373,7 @@ def main() -> None:
     parser.add_argument(
         "--warn", type=int, help="pass --warn N to every check (default: none, the office's warning_days)"
     )
+    parser.add_argument("--only", choices=["search"], help="run only this target: (i) search")
     args = parser.parse_args()
     warn = [] if args.warn is None else ["--warn", str(args.warn)]
     results = {}
@@ -356,9 +397,17 @@ def main() -> None:
         work = args.data / f"work-{n}"  # appends go to a copy, so the generated home stays as made
         shutil.rmtree(work, ignore_errors=True)
         shutil.copytree(home, work, ignore=shutil.ignore_patterns(".svc"))
-        results[n] = measure(work, args.data / f"peer-{n}.sqlite", args.runs, warn)
+        results[n] = measure(work, args.data / f"peer-{n}.sqlite", args.runs, warn, args.only or "")
         print(f"N = {n:,} done", file=sys.stderr)
     print(f"Machine: {machine()}\n")
+    if args.only == "search":
+        rows = ["| measure | " + " | ".join(f"N = {n:,}" for n in results) + " |", "|---|" + "---|" * len(results)]
+        search_rows(
+            results,
+            lambda name, fn: rows.append(f"| {name} | " + " | ".join(fn(n, r) for n, r in results.items()) + " |"),
+        )
+        print("\n".join(rows))
+        return
     print(table(results))
 
 

@@ -310,7 +310,41 @@ def main() -> None:
         today="2026-11-20T10:30",
         staff="S001",
     )
+    leaves()
     print(f"sample records written under {records}")
+
+
+def leaves() -> None:
+    """Leave and cover (A、B岗): `svc duty` shows B holders and a temporary cover at work, and the
+    daily check of 2026-11-25 an unattended post (the fire brigade's window, both holders away)."""
+    sub = ["--substitute-phone", "13906830099"]
+    # 2 days of personal leave for 张伟 (deputy director), taken back early; 李娜 (B1) covers meanwhile
+    svc("leave", "request", "S001", "--from", "2026-11-24", "--to", "2026-11-25", "--kind", "事假",
+        "--reason", "家中老人住院陪护", "--substitute", "S002", today="2026-11-20T16:00")  # fmt: skip
+    svc("leave", "approve", "QJ-W01-261120-001", "--unit-opinion", "同意（县自然资源和规划局 已盖章）",
+        today="2026-11-20T16:30", staff="S020")  # fmt: skip
+    svc("leave", "return", "QJ-W01-261120-001", "--at", "2026-11-25T12:00", today="2026-11-25T12:00")
+    # under one hour: told to the office, recorded as granted
+    svc("leave", "request", "S002", "--from", "2026-11-20T08:00", "--to", "2026-11-20T08:40", "--kind", "事假",
+        "--reason", "到银行办理业务", today="2026-11-20T08:00", staff="S002")  # fmt: skip
+    # maternity leave for 吴晓燕 (director): a temporary cover for the first month, then 周敏 (B1)
+    svc("leave", "request", "S010", "--from", "2026-11-16", "--to", "2027-03-12", "--kind", "产假",
+        "--reason", "生育", "--substitute", "陶丽", *sub, today="2026-11-10T10:00", staff="S010", clone="W04")  # fmt: skip
+    svc("leave", "approve", "QJ-W04-261110-001", "--unit-opinion", "同意（县文化广电旅游体育局主要领导签字、盖章）",
+        today="2026-11-11T09:00", staff="S019", clone="W04")  # fmt: skip
+    svc("cover", "add", "陶丽", "--post", "P-WG-B", "--from", "2026-11-16", "--to", "2026-12-15",
+        "--unit", "县文化广电旅游体育局", "--approved-by", "S021", today="2026-11-11T10:00", staff="S021", clone="W04")  # fmt: skip
+    # 消防: 胡斌 on sick leave and 郭志强 (the only B) at a meeting in the afternoon of 11-25
+    svc("leave", "request", "S015", "--from", "2026-11-25", "--to", "2026-11-25", "--kind", "病假",
+        "--reason", "急性肠胃炎", "--certificate", "县人民医院诊断证明 2026-1125-17", "--substitute", "S016",
+        today="2026-11-24T17:00", staff="S015")  # fmt: skip
+    svc("leave", "approve", "QJ-W01-261124-001", today="2026-11-24T17:10", staff="S016")
+    svc("leave", "request", "S016", "--from", "2026-11-25T14:30", "--to", "2026-11-25T17:30", "--kind", "公假",
+        "--reason", "参加全市消防审验业务会议", "--substitute", "陈卫东", *sub, today="2026-11-24T17:20", staff="S016")  # fmt: skip
+    svc("leave", "approve", "QJ-W01-261124-002", today="2026-11-24T17:30", staff="S020")
+    # awaiting the deputy director
+    svc("leave", "request", "S012", "--from", "2026-12-03", "--to", "2026-12-04", "--kind", "年休假",
+        "--reason", "年休假", "--substitute", "S013", today="2026-11-27T09:00", staff="S012")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
-"""Folders shipped with svccli: the default templates and the sample catalogue's calendars.
+"""Folders shipped with svccli: the default templates, the sample catalogue's calendars, and the
+catalogue format guide that `svc init` copies into a new office.
 
-In a wheel they are the packages `svccli.templates` and `svccli.sample` (mapped from the top-level
-templates/ and catalog/ folders); in a source checkout or editable install, those folders are
-read where they stand.
+In a wheel they are the packages `svccli.templates`, `svccli.sample` and `svccli.docs` (mapped
+from the top-level templates/, catalog/ and docs/ folders); in a source checkout or editable
+install, those folders are read where they stand.
 """
 
 from __future__ import annotations
@@ -30,3 +31,8 @@ def sample_dir() -> Path:
 
 def starter_dir() -> Path:
     return ROOT / "starter"
+
+
+def catalog_format() -> Path:
+    """docs/catalog-format.md: how to write the catalogue (`svc init` puts a copy in the office)."""
+    return shipped("docs", "docs") / "catalog-format.md"

@@ -82,7 +82,7 @@ def test_provisional_acceptance__owed_material_accepted_at_once_and_blocks_concl
     assert "承诺办结：2026年12月1日前" in r.stdout  # 7 working days from the day after acceptance
     owed_notice = r.stdout.split("【补办件通知书】", 1)[1]  # printed in the same step
     assert "M06" in owed_notice and ZG1.material("M06").name in owed_notice
-    assert "2026-12-04" in owed_notice  # the date by which to bring it (office default 10 working days)
+    assert "2026年12月4日" in owed_notice  # the date by which to bring it (office default 10 working days)
     assert "0573-88100121" in owed_notice and "0573-88100001" in owed_notice  # the office's phones
 
     before = snapshot(office)

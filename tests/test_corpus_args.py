@@ -38,7 +38,7 @@ CASES = [
     (["catalog", "show", "ZG-999"], 2, "ZG-999"),
     (["inquiry", "--person", "王五", "--matter", "咨询", "--outcome", "led"], 2, "--handler"),
     (["suspend", "TX-T01-000000-000", "--reason", "coffee"], 2, "--reason"),
-    (["extend", "TX-T01-000000-000", "--days", "0", "--reason", "x"], 2, "--days"),
+    (["extend", "TX-T01-000000-000", "--days", "0", "--reason", "x", "--basis", "x"], 2, "--days"),
 ]
 
 

@@ -201,9 +201,13 @@ def test_record_adds_one_overdue_event_per_case_per_day(office):
 
 def test_extension_on_time_and_late(office):
     c = accepted(office)  # due 2026-12-01
-    on_time = office.run("extend", c, "--days", "3", "--reason", "需现场核查", today="2026-11-24T09:00")
+    on_time = office.run(
+        "extend", c, "--days", "3", "--reason", "需现场核查", "--basis", "制度", today="2026-11-24T09:00"
+    )
     assert on_time.exit_code == 0 and "迟延" not in on_time.stderr
-    late = office.run("extend", c, "--days", "2", "--reason", "专家意见分歧", today="2026-12-03T09:00")
+    late = office.run(
+        "extend", c, "--days", "2", "--reason", "专家意见分歧", "--basis", "制度", today="2026-12-03T09:00"
+    )
     assert late.exit_code == 0 and "迟延" in late.stderr  # due 12-04: one working day left
     r = office.run("due", c, today="2026-12-03T10:00")
     assert "2026-12-08" in r.stdout and "告知迟延" in r.stdout
@@ -211,14 +215,34 @@ def test_extension_on_time_and_late(office):
 
 def test_extension_over_the_maximum_needs_a_director(office):
     c = accepted(office)
-    r = office.run("extend", c, "--days", "11", "--reason", "重大复杂", today="2026-11-23T09:00")
+    r = office.run("extend", c, "--days", "11", "--reason", "重大复杂", "--basis", "制度", today="2026-11-23T09:00")
     assert r.exit_code == 1 and "主任" in r.stderr
     r = office.run(
-        "extend", c, "--days", "11", "--reason", "重大复杂", "--approved-by", "S020", today="2026-11-23T09:00"
+        "extend",
+        c,
+        "--days",
+        "11",
+        "--reason",
+        "重大复杂",
+        "--basis",
+        "制度",
+        "--approved-by",
+        "S020",
+        today="2026-11-23T09:00",
     )
     assert r.exit_code == 1  # S020 is the deputy director
     r = office.run(
-        "extend", c, "--days", "11", "--reason", "重大复杂", "--approved-by", "S019", today="2026-11-23T09:00"
+        "extend",
+        c,
+        "--days",
+        "11",
+        "--reason",
+        "重大复杂",
+        "--basis",
+        "制度",
+        "--approved-by",
+        "S019",
+        today="2026-11-23T09:00",
     )
     assert r.exit_code == 0, r.output
 

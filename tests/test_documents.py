@@ -158,8 +158,10 @@ def test_document_renders(docs, doc):
     its title, the case number, the office, and an A4 page (GB/T 9704-2012 margins)."""
     case_id = docs["case"][doc]
     page = docs["html"][doc]
+    # a refusal is the department's decision, signed by it
+    issuer = "县自然资源和规划局" if doc == "refusal" else "桐乡县政务服务中心"
     for text in (docs["text"][doc], docs["printed"][doc], page):
-        assert TITLES[doc] in text and case_id in text and "桐乡县政务服务中心" in text
+        assert TITLES[doc] in text and case_id in text and issuer in text
     assert page.startswith("<!DOCTYPE html>") and "@page { size: A4; margin: 37mm 26mm 35mm 28mm; }" in page
 
 
@@ -185,7 +187,7 @@ def test_document_content__acceptance_promises_the_due_date(docs):
 def test_document_content__owed_lists_material_date_and_due(docs):
     for text in (docs["text"]["owed"], docs["html"]["owed"]):
         assert "M06" in text and ZG1.material("M06").name in text
-    assert "2026-12-04" in docs["text"]["owed"] and "2026年12月4日" in docs["html"]["owed"]
+    assert "2026年12月4日" in docs["text"]["owed"] and "2026年12月4日" in docs["html"]["owed"]  # one date form
 
 
 def test_document_content__refusal_referral_sendback_extension_conclusion(docs):

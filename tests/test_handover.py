@@ -254,7 +254,7 @@ def test_routing__post_and_window_go_to_the_staff_on_duty(office):
     """DOMAIN.md A/B post: the A holder (everyone present until leave is recorded)."""
     case_id = intake(office)
     slip = ok(office.run("handover", case_id, "--to", "P-ZG-B", today="2026-11-20T09:30")).stdout
-    assert "矿产用地受理岗（李娜）" in slip
+    assert "矿产用地受理岗，当日在岗：李娜" in slip  # the post and who is on duty there, not doubled brackets
     moving = shown(office, case_id, today="2026-11-20T10:00")["in_transit"]
     assert (moving["to"], moving["receiver"]) == ("P-ZG-B", "S002")
     refused(office.run("receive", case_id, staff="S004"), "不是接收方")
@@ -324,7 +324,7 @@ def test_joint_case__concludes_only_when_both_parts_are_done_and_reports_the_lat
     late = {p["department"]: p["days_late"] for p in case["parts"]}
     assert late == {"XF": 2, "ZG": 0}
     text = ok(office.run("show", case_id, today="2026-12-04T09:00")).stdout
-    assert "协办：县消防救援大队　期限 2026-11-24　2026-11-26 完成，超期 2 日" in text
+    assert "协办：县消防救援大队　期限 2026-11-24　2026-11-26 完成，逾期 2 个工作日" in text
 
 
 def test_joint_case__catalogue_part_opens_on_acceptance(office):

@@ -8,6 +8,7 @@ import itertools
 import json
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -62,10 +63,27 @@ def events(office, kind: str) -> list[dict]:
     return [e for e in lines if e["type"] == kind]
 
 
-def test_every_office_choice_has_a_test_here():
-    tested = {"clock_start_after_supplement", "limit_unit", "written_notice", "extension_notice", "deemed_approval"}
-    assert set(RULE_CHOICES) == tested
-    assert set(RULE_FLAGS) == {"review_and_check"}
+# Where each office choice's difference is tested: (test module, test function).
+TESTED = {
+    "clock_start_after_supplement": ("test_office_choices", "test_clock_start_after_supplement"),
+    "limit_unit": ("test_office_choices", "test_limit_unit"),
+    "written_notice": ("test_office_choices", "test_written_notice"),
+    "extension_notice": ("test_office_choices", "test_extension_notice"),
+    "deemed_approval": ("test_office_choices", "test_deemed_approval"),
+    "review_and_check": ("test_office_choices", "test_review_and_check"),
+    "substitute_from": ("test_leave", "test_office_choice_substitute_from"),
+    "handover_before": ("test_leave", "test_office_choice_handover_before"),
+    "five_lates": ("test_attendance", "test_five_lates_office_choice_difference"),
+    "notice_ladder": ("test_sanctions", "test_the_notice_ladder_is_the_offices_choice"),
+    "award_bar": ("test_sanctions", "test_the_award_bar_choice_shows_in_the_listing"),
+}
+
+
+def test_every_office_choice_has_a_test():
+    assert set(RULE_CHOICES) | set(RULE_FLAGS) == set(TESTED)
+    for choice, (module, function) in TESTED.items():
+        source = (Path(__file__).parent / f"{module}.py").read_text(encoding="utf-8")
+        assert f"def {function}(" in source, (choice, module, function)
 
 
 @pytest.mark.parametrize(
@@ -149,7 +167,11 @@ def test_extension_notice(office_with, choice, late):
     """ZG-001 accepted 2026-11-20 is due Tue 12-01; the extension is told Mon 11-30 (1 working day left)."""
     office = office_with(extension_notice=choice)
     case_id = ok(office.run("intake", "ZG-001", *APPLICANT, *ZG_ALL, "-q", today="2026-11-20T09:00")).stdout.strip()
-    r = ok(office.run("extend", case_id, "--days", "2", "--reason", "专家意见分歧", today="2026-11-30T09:00"))
+    r = ok(
+        office.run(
+            "extend", case_id, "--days", "2", "--reason", "专家意见分歧", "--basis", "制度", today="2026-11-30T09:00"
+        )
+    )
     assert ("迟延" in r.stderr) is late
     assert [e["late"] for e in events(office, "extend")] == [late]
 

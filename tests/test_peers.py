@@ -123,7 +123,7 @@ def every_kind(office: Office) -> None:
     do("2026-11-06", "resume", owed)
     pause("2026-11-10", owed, "testing")
     paused = intake("2026-11-03", "ZG-002", *zg2)
-    do("2026-11-05", "extend", paused, "--days", "5", "--reason", "需补充现场核查")
+    do("2026-11-05", "extend", paused, "--days", "5", "--reason", "需补充现场核查", "--basis", "制度")
     pause("2026-11-06", paused, "survey")
     do("2026-11-12", "resume", paused)
     pause("2026-11-25", paused, "hearing")  # after the due date but for the first pause

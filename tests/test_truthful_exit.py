@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from svccli.cli import recording
+from svccli.cli import pages
 from svccli.store.log import RecordLog
 
 INTAKE = ("intake", "ZG-001", "--applicant", "张三", "--phone", "13812345678")
@@ -49,7 +49,9 @@ def out(tmp_path) -> Path:
 
 
 def extend(office, case_id: str, *extra: str):
-    return office.run("extend", case_id, "--days", "2", "--reason", "需现场核查", *extra, today="2026-11-23T09:00")
+    return office.run(
+        "extend", case_id, "--days", "2", "--reason", "需现场核查", "--basis", "制度", *extra, today="2026-11-23T09:00"
+    )
 
 
 def tear(office) -> Path:
@@ -141,13 +143,13 @@ def test_a_page_that_cannot_be_written_records_nothing(office, tmp_path):
 def test_a_full_disk_while_writing_the_page_records_nothing(office, out, monkeypatch, code):
     case_id = accepted(office)
     page = out / "ext.html"
-    real = recording._write_all
+    real = pages._write_all
 
     def full(fd, data):
         real(fd, data[:10])
         raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr(recording, "_write_all", full)
+    monkeypatch.setattr(pages, "_write_all", full)
     result = extend(office, case_id, "--html", str(page))
     monkeypatch.undo()
     assert result.exit_code == 1 and "记录未保存" in result.stderr, result.stderr

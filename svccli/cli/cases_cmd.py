@@ -2,34 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import click
 
 from svccli.cli.context import App, pass_app
 from svccli.cli.corrections_cmd import field_history, history_lines
-from svccli.cli.params import DAY, TEXT, Text
+from svccli.cli.params import TEXT
 from svccli.cli.recording import find_case, html_option, record, service_of
-from svccli.core.cases import OPEN, RESULTS, STATUS, Case, effective_day
-from svccli.core.deadlines import due, part_due, receive_by, served_late
+from svccli.core.cases import RESULTS, Case, effective_day
+from svccli.core.deadlines import days_between, due, part_due, receive_by, served_late, unit_of
+from svccli.core.describe import lateness
 from svccli.core.privacy import mask_id, mask_phone
 from svccli.errors import DataError, UsageError
-from svccli.render.output import emit, output_options
-from svccli.render.views import DOCUMENTS, deemed_view, pause_view
-
-CASE_COLUMNS = [
-    ("id", "案件编号"),
-    ("service", "事项"),
-    ("applicant", "申请人"),
-    ("phone", "电话"),
-    ("status_name", "状态"),
-    ("holder_name", "当前持有人"),
-    ("first_handler_name", "首办责任人"),
-    ("opened", "收件日期"),
-    ("accepted", "受理日期"),
-    ("due", "办结期限"),
-]
+from svccli.render import case_text
+from svccli.render.views import DOCUMENTS, deemed_view
 
 
 def note_reveal(app: App, reveal: bool, reason: str | None, what: str) -> None:
@@ -65,30 +52,6 @@ def case_row(app: App, case: Case, reveal: bool = False) -> dict:
     }
 
 
-@click.command("cases")
-@click.option("--status", type=click.Choice(list(STATUS) + ["open"]), help="只列出该状态（open：所有未办结）。")
-@click.option("--service", type=Text(40), help="只列出该事项代码。")
-@click.option("--holder", type=Text(40), help="只列出该人员持有的案件。")
-@click.option("--since", type=DAY, help="只列出该日及以后收件的案件。")
-@output_options
-@pass_app
-def list_cases(app: App, status, service, holder, since: dt.date | None, fmt: str, encoding: str) -> None:
-    """列出案件（电话已打码）。"""
-    folded = app.records("open" if status in (*OPEN, "open") else "all")
-    if holder and holder not in app.home.roster.staff:
-        raise UsageError(f"--holder：人员编号 “{holder}” 不在名册中")
-    rows = []
-    for case in sorted(folded.cases.values(), key=lambda c: (c.opened, c.id)):
-        if status and not (case.status == status or (status == "open" and case.is_open)):
-            continue
-        if (service and case.service != service) or (holder and case.holder != holder):
-            continue
-        if since and case.opened[:10] < since.isoformat():
-            continue
-        rows.append(case_row(app, case))
-    emit(rows, CASE_COLUMNS, fmt, encoding, empty="没有符合条件的案件")
-
-
 @click.command()
 @click.argument("case_id", metavar="CASE")
 @click.option("--reveal", is_flag=True, help="显示完整电话和证件号码（须 --reason，并留下查看记录）。")
@@ -103,7 +66,7 @@ def list_cases(app: App, status, service, holder, since: dt.date | None, fmt: st
 )
 @pass_app
 def show(app: App, case_id: str, reveal: bool, reason: str | None, fmt: str) -> None:
-    """案件全过程：谁在何时做了什么、材料、告知、状态、持有人、办结期限。"""
+    """案件全过程：谁在何时做了什么、材料、告知、状态、持有人、办结期限及剩余或逾期时间、暂停、延期、送达。"""
     _, case = find_case(app, case_id)
     note_reveal(app, reveal, reason, f"case {case.id}")
     roster = app.home.roster
@@ -117,12 +80,13 @@ def show(app: App, case_id: str, reveal: bool, reason: str | None, fmt: str) -> 
         "agent": a.get("agent", ""),
         "id_number": a.get("id_number", "") if reveal else mask_id(a.get("id_number", "")),
     }
+    d = due(case, item, app.home.catalog.office.rules, app.home.calendar, app.today)
+    late = served_late(case, d, app.home.calendar) if d else None
+    times = case_text.times(case, item, app.home.catalog, app.home.calendar, app.today)
     timeline = [
         {"ts": s.ts, "on": s.on, "by": s.by, "by_name": roster.name(s.by), "kind": s.kind, "text": s.text}
         for s in case.steps
     ]
-    d = due(case, item, app.home.catalog.office.rules, app.home.calendar, app.today)
-    late = served_late(case, d, app.home.calendar) if d else None
     dates = {
         "decision_date": case.concluded_on.isoformat() if case.concluded_on else "",
         "service_date": case.delivered_on.isoformat() if case.delivered_on else "",
@@ -132,9 +96,10 @@ def show(app: App, case_id: str, reveal: bool, reason: str | None, fmt: str) -> 
     }
     custody = [t for t in timeline if t["kind"] in CUSTODY]
     extra = _progress(app, case, item)
+    case_text.worded(timeline, times, extra["parts"])  # extensions, resumptions, parts: days in the item's unit
     home = app.home
     deemed = deemed_view(case, item, home.catalog, home.calendar, app.today)  # 超时默许 (002 一.7 / 十.6)
-    pause = pause_view(case, item, home.catalog, home.calendar, app.today)  # cause and time told (000 第四篇 二.10)
+    pause = times["pauses"][-1] if times["pauses"] else None  # cause and time told (000 第四篇 二.10)
     corrected = field_history(case, app, reveal)  # each corrected field's history (issue 16 §6)
     if fmt == "json":
         data = {
@@ -150,6 +115,7 @@ def show(app: App, case_id: str, reveal: bool, reason: str | None, fmt: str) -> 
             "custody": custody,
             "deemed": deemed,
             "pause": pause,
+            **times,
             "corrections": corrected,
             **extra,
         }
@@ -163,26 +129,21 @@ def show(app: App, case_id: str, reveal: bool, reason: str | None, fmt: str) -> 
         + (f"　单位：{applicant['unit']}" if applicant["unit"] else "")
         + (f"　代办人：{applicant['agent']}" if applicant["agent"] else ""),
         f"首问责任人：{roster.name(case.first_contact)}　首办责任人：{row['first_handler_name'] or '（未受理）'}",
-        f"收件：{row['opened']}　受理：{row['accepted'] or '—'}　办结期限：{row['due'] or '—'}",
+        f"收件：{row['opened']}　受理：{row['accepted'] or '—'}　办结期限：{row['due'] or '—'}"
+        + (f"（{times['late_text']}）" if times["late_text"] and not dates["decision_date"] else ""),
         "收到材料：" + ("、".join(f"{c}×{n}" for c, n in case.received.items()) or "无"),
     ]
     if dates["decision_date"]:
         lines.append(
             f"决定：{dates['decision_date']}　送达（办结）：{dates['service_date'] or '—'}"
-            + ("" if late is None else ("　按时办结" if late == 0 else f"　超期 {late} 天办结"))
+            + (f"　{times['late_text']}" if late is not None else "")
         )
     if deemed:
         lines.append(
             f"超时默许：办结期限 {deemed['due']} 届满未作决定，自 {deemed['since']} 起视为准予（{deemed['basis']}）"
             + (f"；{deemed['decided']} 作出准予决定" if deemed["decided"] else "；只能作出准予决定")
         )
-    if pause:
-        lines.append(
-            f"暂停计时：{pause['reason_name']}"
-            + (f"（{pause['note']}）" if pause["note"] else "")
-            + f"，告知所需时间：{pause['expected'] or '未告知'}；{pause['since']} 起"
-            + (f"，{pause['resumed']} 恢复计时" if pause["resumed"] else "，仍在暂停")
-        )
+    lines += case_text.clock_lines(times)  # pauses, extensions, the delivery
     if case.owed:
         lines.append("容缺待补：" + "、".join(f"{c}（{v.get('by', '')} 前）" for c, v in case.owed.items()))
     if case.outstanding:
@@ -205,7 +166,7 @@ def show(app: App, case_id: str, reveal: bool, reason: str | None, fmt: str) -> 
         lines.append(
             f"协办：{p['name']}　期限 {p['due']}　"
             + (
-                f"{p['done_on']} 完成" + (f"，超期 {p['days_late']} 日" if p["days_late"] else "")
+                f"{p['done_on']} 完成" + (f"，{lateness(p['days_late'], p['unit'])}" if p["days_late"] else "")
                 if p["done_on"]
                 else ("未完成，已超期" if p["late"] else "未完成")
             )
@@ -217,18 +178,13 @@ def show(app: App, case_id: str, reveal: bool, reason: str | None, fmt: str) -> 
             + (f"{f['answered_on']} 答复：{f['result_name']}" if f["result"] else "待上级机关答复")
         )
     lines += history_lines(corrected)
+    width = case_text.name_width(timeline)
     if custody:
         lines.append("交接链：")
-        lines += [_step_line(t) for t in custody]
+        lines += [case_text.step_line(t, width) for t in custody]
     lines.append("过程：")
-    lines += [_step_line(t) for t in timeline]
+    lines += [case_text.step_line(t, width) for t in timeline]
     click.echo("\n".join(lines))
-
-
-def _step_line(t: dict) -> str:
-    """A timeline line at its real recording time; a step recorded after its business date says so."""
-    late = f"〔补录：业务日期 {t['on']}〕" if t["on"] else ""
-    return f"  {t['ts'][:16].replace('T', ' ')}  {t['by_name']:<4}  {t['text']}{late}"
 
 
 # Steps that move a case from one holder to another (the chain of custody shown by `svc show`).
@@ -267,7 +223,8 @@ def _progress(app: App, case: Case, item) -> dict:
     for dept, p in case.parts.items():
         d = part_due(case, dept, item, home.catalog.office.rules, home.calendar)
         done_on = p.get("done_on")
-        late_days = home.calendar.workdays_between(d, done_on) if d and done_on and done_on > d else 0
+        unit = unit_of(item, home.catalog.office.rules)  # the part's limit counts as the case's does
+        late_days = days_between(home.calendar, d, done_on, unit) if d and done_on and done_on > d else 0
         parts.append(
             {
                 "department": dept,
@@ -276,6 +233,7 @@ def _progress(app: App, case: Case, item) -> dict:
                 "due": d.isoformat() if d else "",
                 "done_on": done_on.isoformat() if done_on else "",
                 "days_late": late_days,
+                "unit": unit,
                 "late": bool(d and not done_on and app.today > d),
                 "opinion": p.get("opinion", ""),
             }
@@ -348,4 +306,4 @@ def _has_document(app: App, case: Case, document: str) -> bool:
     return needs[document]
 
 
-COMMANDS = [list_cases, show, print_cmd]
+COMMANDS = [show, print_cmd]  # `svc cases` is in search_cmd.py

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from svccli.cli.context import App, pass_app
+from svccli.cli.recording import html_option, write_page
 from svccli.errors import UsageError
-from svccli.render.guide import guide_text
+from svccli.render.guide import guide_page, guide_text
 from svccli.render.output import emit, output_options
 
 COLUMNS = [
@@ -64,16 +67,21 @@ def list_items(app: App, department: str | None, kind: str | None, fmt: str, enc
 
 @catalog.command("show")
 @click.argument("code")
+@html_option(help="把办事指南写成可打印的 A4 页面（HTML 文件，权限 0600；文件已存在时须加 --force）。")
 @pass_app
-def show_item(app: App, code: str) -> None:
-    """显示一个事项的办事指南。"""
-    cat = app.checked_home().catalog
+def show_item(app: App, code: str, html: Path | None) -> None:
+    """显示一个事项的办事指南；加 --html 时另写一页 A4 办事指南，供窗口资料架取阅。"""
+    home = app.checked_home()
+    cat = home.catalog
     item = cat.item(code)
     if item is None:
         near = [c for c in cat.items if code.upper() in c.upper()][:8]
         hint = f"（相近的有：{', '.join(near)}）" if near else "（svc catalog list 列出全部）"
         raise UsageError(f"没有事项代码 “{code}”{hint}")
-    click.echo(guide_text(item, cat, app.home.roster, app.home.path))
+    text = guide_text(item, cat, home.roster, home.path)
+    if html is not None:  # rendered before anything is shown: a template error leaves no half-done output
+        write_page(app, html, guide_page(item, cat, home.roster, home.path, app.business_day), "办事指南")
+    click.echo(text)
 
 
 COMMANDS = [catalog]

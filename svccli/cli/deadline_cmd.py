@@ -1,4 +1,4 @@
-"""Deadlines: the daily overdue check for cron, pauses, extensions, notification, `svc due`."""
+"""Deadlines: the daily overdue check for cron, pauses, extensions, notification (`svc due`: due_cmd.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import click
 
 from svccli.cli.context import App, pass_app, report
 from svccli.cli.params import TEXT, Text
-from svccli.cli.recording import find_case, html_option, print_document, record, require, service_of, write_page
+from svccli.cli.recording import find_case, html_option, print_document, record, require, service_of
 from svccli.core.calendar import CalendarError
-from svccli.core.deadlines import PAUSE_REASONS, Due, days_between, due
+from svccli.core.deadlines import PAUSE_REASONS, Due, days_between, due, unit_of
+from svccli.core.describe import lateness
 from svccli.core.overdue import KINDS, LATE, Finding, listing_order, recordable
 from svccli.core.privacy import mask_name, mask_phone
 from svccli.errors import DataError, Found, UsageError
@@ -65,15 +66,28 @@ def overdue(app: App, warn_days, department, holder, record_it, fmt, encoding) -
     except CalendarError as e:
         raise DataError(str(e)) from None
     app.calendar_warnings()  # cron mails the missing next-year calendar; the exit code stays
+    from svccli.cli.complaint_overdue import overdue_entries  # complaints past their answer date (kind complaint)
+
+    entries += [Entry(*e) for e in overdue_entries(app)]
     entries = sorted(
         (e for e in entries if (not holder or e.holder == holder) and (not department or e.department == department)),
         key=lambda e: e.order,
     )
+    if not holder and not department:  # a post nobody holds today (A/B posts): an alarm like a late case
+        from svccli.cli.duty_cmd import unattended_rows
+
+        entries = [Entry((0, 0, r["post"]), "", "", True, r) for r in unattended_rows(app)] + entries
     emit([e.row for e in entries], OVERDUE_COLUMNS, fmt, encoding)
     late = [e for e in entries if e.row["kind"] in LATE]
     if record_it:
         new = [
-            {"type": "overdue", "case": e.row["case"], "due": e.row["due"], "days_late": e.row["days_late"]}
+            {
+                "type": "overdue",
+                "case": e.row["case"],
+                "due": e.row["due"],
+                "days_late": e.row["days_late"],
+                "unit": e.row["unit"],
+            }
             for e in late
             if e.row["due"] and e.row["kind"] in ("overdue", "deemed") and not e.recorded
         ]
@@ -137,17 +151,28 @@ def _row(app: App, f: Finding) -> dict:
         "date": f.date.isoformat() if f.date else "",
         "provisional": bool(f.due and f.due.provisional),
         "days_late": f.days_late,
-        "unit": f.due.unit if f.due else "working_days",
-        "late_text": _late_text(f),
+        "unit": _unit(app, f),
+        "late_text": _late_text(f, _unit(app, f)),
         "detail": f.detail,
     }
 
 
-def _late_text(f: Finding) -> str:
+def _unit(app: App, f: Finding) -> str:
+    """The unit a finding's days are counted in: the case's and a part's limit in the item's unit; a handover,
+    a supplement date and owed materials in working days (core/overdue.py)."""
+    if f.due is not None and f.kind in ("overdue", "deemed", "warning"):
+        return f.due.unit
+    if f.kind == "part" and f.item is not None:
+        return unit_of(f.item, app.home.catalog.office.rules)
+    return "working_days"
+
+
+def _late_text(f: Finding, unit: str) -> str:
+    """逾期 3 个工作日 / 今日到期 / 还剩 2 个工作日 — the one phrase of `lateness`, as `svc show` says it."""
     if f.kind == "problem":
         return f"无法计算：{f.detail}"
     return (
-        (f"逾期 {f.days_late} 天" if f.days_late > 0 else f"还剩 {-f.days_late} 天")
+        lateness(f.days_late, unit)
         + ("（临时）" if f.due and f.due.provisional else "")
         + (f"（{f.detail}）" if f.detail else "")
     )
@@ -175,7 +200,7 @@ def suspend(app: App, case_id: str, reason: str, expected: str, note: str | None
     """暂停计时（听证、检验、勘测等不计入时限的程序），并打印告知原因和所需时间的暂停计时告知书。"""
     _, case = find_case(app, case_id)
     require(case, ("accepted",), "暂停计时")
-    d = _due(app, case)
+    d = case_due(app, case)
     if app.today >= d.due:  # the due day is counted in full: a pause from it would move nothing
         raise DataError(
             f"案件 {case.id} 的办结期限是 {d.due}，到期当日及以后不能再暂停计时；需要更多时间请办理延期（svc extend）"
@@ -200,7 +225,7 @@ def resume(app: App, case_id: str) -> None:
         raise DataError(f"恢复日期 {app.today} 早于暂停日期 {case.pauses[-1].start}")
     record(app, [{"type": "resume", "case": case.id}])
     _, case = find_case(app, case.id)
-    d = _due(app, case)
+    d = case_due(app, case)
     click.echo(f"案件 {case.id} 已恢复计时；办结期限 {d.due.isoformat()}", err=True)
 
 
@@ -208,7 +233,12 @@ def resume(app: App, case_id: str) -> None:
 @click.argument("case_id", metavar="CASE")
 @click.option("--days", required=True, type=click.IntRange(1, 60), help="延长的天数（与事项时限单位相同）。")
 @click.option("--reason", required=True, type=TEXT, help="延期理由。")
-@click.option("--basis", type=TEXT, help="延期依据。")
+@click.option(
+    "--basis",
+    required=True,
+    type=TEXT,
+    help="延期的依据（必填，如批准延期的法律条款或本中心制度条款；写入延期办理告知书）。",
+)
 @click.option("--opinion", type=TEXT, help="处理意见。")
 @click.option("--approved-by", "approved_by", type=Text(40), help="批准超过延期上限的主任（人员编号）。")
 @html_option
@@ -219,7 +249,7 @@ def extend(app: App, case_id: str, days: int, reason: str, basis, opinion, appro
     require(case, ("accepted", "suspended"), "延期")
     home = app.home
     rules = home.catalog.office.rules
-    d = _due(app, case)
+    d = case_due(app, case)
     total = d.extended + days
     if total > rules.max_extension_days:
         approver = home.roster.staff.get(approved_by or "")
@@ -239,7 +269,7 @@ def extend(app: App, case_id: str, days: int, reason: str, basis, opinion, appro
                 "case": case.id,
                 "days": days,
                 "reason": reason,
-                "basis": basis or "",
+                "basis": basis,
                 "opinion": opinion or "",
                 "approved_by": approved_by or "",
                 "late": late,
@@ -270,127 +300,9 @@ def notify(app: App, case_id: str) -> None:
 COMMANDS = [overdue, suspend, resume, extend, notify]
 
 
-def _due(app: App, case) -> Due:
+def case_due(app: App, case) -> Due:
     """The due date of a case the command has required to be accepted (so it has one)."""
     d = due(case, service_of(app, case), app.home.catalog.office.rules, app.home.calendar, app.today)
     if d is None:
         raise DataError(f"案件 {case.id} 尚未受理（{case.status_name}），没有办结期限")
     return d
-
-
-WEEKDAYS = "一二三四五六日"
-
-
-@click.command("due")
-@click.argument("case_id", metavar="CASE")
-@click.option(
-    "--explain", is_flag=True, help="逐日列出从收件到期限（及今天）的每一天：计入、周末、节假日、调休、暂停、延期。"
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-    help="--explain 的输出格式。",
-)
-@click.option(
-    "--encoding",
-    type=click.Choice(["utf-8-sig", "gb18030"]),
-    default="utf-8-sig",
-    show_default=True,
-    help="--explain 以 CSV 输出时的编码。",
-)
-@html_option
-@pass_app
-def due_cmd(app: App, case_id: str, explain: bool, fmt: str, encoding: str, html) -> None:
-    """案件的办结期限及其计算过程（受理、暂停、延期）。"""
-    if explain or html:
-        return explain_due(app, case_id, fmt, encoding, html)
-    case, item, d = _accepted_case_due(app, case_id)
-    home = app.home
-    unit = "个工作日" if d.unit == "working_days" else "个自然日"
-    lines = [
-        f"案件 {case.id} 办结期限：{d.due}（周{WEEKDAYS[d.due.weekday()]}）"
-        + ("（临时：涉及尚无节假日日历的年份）" if d.provisional else ""),
-        f"  时限：承诺 {d.limit} {unit}（法定 {item.statutory_limit}）",
-        f"  起算：{case.accepted_on} 受理；自 {case.clock_from} 的次日起计算",
-    ]
-    for p in case.pauses:
-        end = p.end or app.today
-        n = max(0, days_between(home.calendar, p.start, end, d.unit))
-        lines.append(
-            f"  暂停：{p.start}～{end if p.end else str(end) + '（仍在暂停）'} {PAUSE_REASONS.get(p.reason, p.reason)}，"
-            f"不计 {n} {unit}"
-        )
-    for e in case.extensions:
-        lines.append(f"  延期：+{e.days} {unit}（{e.reason}，{e.on} 记录{'，告知迟延' if e.late else ''}）")
-    lines.append(f"  合计：{case.clock_from} 之后第 {d.limit + d.paused + d.extended} {unit}")
-    if not d.running:
-        lines.append("  目前暂停计时，期限随暂停顺延")
-    click.echo("\n".join(lines))
-
-
-COMMANDS.append(due_cmd)
-
-
-def _accepted_case_due(app: App, case_id: str):
-    """The case, its item and its due date; refused before acceptance."""
-    _, case = find_case(app, case_id)
-    item = service_of(app, case)
-    try:
-        d = due(case, item, app.home.catalog.office.rules, app.home.calendar, app.today)
-    except CalendarError as e:
-        raise DataError(str(e)) from None
-    if d is None:
-        raise DataError(f"案件 {case.id} 尚未受理（{case.status_name}），办结期限从受理次日起算")
-    return case, item, d
-
-
-LEDGER_COLUMNS = [("date", "日期"), ("weekday", "星期"), ("mark_name", "标记"), ("count", "已计天数"), ("note", "说明")]
-
-
-def explain_due(app: App, case_id: str, fmt: str, encoding: str, html) -> None:
-    """The day-by-day ledger; its due date is `due()`'s (a test holds them equal)."""
-    from svccli.core.explain import MARKS, ledger
-    from svccli.render.documents import render
-    from svccli.render.views import case_view
-
-    case, item, d = _accepted_case_due(app, case_id)
-    home = app.home
-    rules = home.catalog.office.rules
-    days = ledger(case, item, rules, home.calendar, app.today)
-    rows = [
-        {
-            "date": x.day.isoformat(),
-            "weekday": f"周{WEEKDAYS[x.day.weekday()]}",
-            "mark": x.mark,
-            "mark_name": MARKS[x.mark] + ("（到期日）" if x.due else "") + ("（临时）" if x.provisional else ""),
-            "count": x.count,
-            "note": PAUSE_REASONS.get(x.note, x.note),
-            "provisional": x.provisional,
-            "due": x.due,
-        }
-        for x in days
-    ]
-    years = sorted({x.day.year for x in days})
-    notices = [
-        f"{y} 年：{home.calendar.years[y].notice}"
-        if y in home.calendar.years
-        else f"{y} 年：无节假日日历文件，按周末推算（临时）"
-        for y in years
-    ]
-    clock = "补齐材料次日起算" if rules.clock_start_after_supplement == "next_day" else "补齐材料当日起算"
-    unit = "工作日" if d.unit == "working_days" else "自然日"
-    head = [
-        f"案件 {case.id}　{item.name}　办结期限 {d.due}" + ("（临时）" if d.provisional else ""),
-        f"规则：受理次日起算（补正后：{clock}）；时限单位：{unit}；承诺时限 {d.limit}，暂停不计 {d.paused}，延期 {d.extended}",
-        "日历依据：" + "；".join(notices),
-    ]
-    if html is not None:
-        view = case_view(case, home.catalog, home.roster, home.calendar, app.today)
-        view.update(ledger=rows, rules_text=head[1], notices=notices)
-        write_page(app, html, render("due_explain.html.j2", view, home.path), "逐日计算表")
-    if fmt == "table":
-        click.echo("\n".join(head))
-    emit(rows, LEDGER_COLUMNS, fmt, encoding)

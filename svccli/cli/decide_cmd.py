@@ -34,12 +34,12 @@ def refuse(app: App, case_id: str, reason: str, html) -> None:
 
 @click.command()
 @click.argument("case_id", metavar="CASE")
-@click.option("--to", "authority", required=True, type=Text(80), help="主管机关名称。")
-@click.option("--contact", required=True, type=Text(80), help="主管机关地址或电话。")
+@click.option("--to", "authority", required=True, type=Text(80), help="有权机关名称（申请人应向其提出申请的机关）。")
+@click.option("--contact", required=True, type=Text(80), help="有权机关的地址或电话。")
 @html_option
 @pass_app
 def refer(app: App, case_id: str, authority: str, contact: str, html) -> None:
-    """非本机关事项：告知申请人向主管机关申请，并打印告知单。"""
+    """非本机关事项：告知申请人向有权机关提出申请，并打印告知单。"""
     _close(
         app,
         case_id,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import click
 
 from svccli.cli.context import App, pass_app
+from svccli.cli.duty_cmd import away_now, leaves_of, moment_of
 from svccli.cli.params import MATERIAL, TEXT, Text
 from svccli.cli.recording import find_case, html_option, print_document, record, require, service_of
 from svccli.core.cases import Case, effective_day
@@ -51,7 +52,9 @@ def _move(app: App, case_id: str, kind: str, to: str, given, note, html) -> None
     require(case, MOVABLE, f"{verb}（案件已办结送达或已终止，材料已不在本中心流转）")
     not_in_transit(case, verb)
     roster = app.home.roster
-    target = roster.target(to.strip())
+    code = to.strip()
+    # a post or window goes to whoever is on duty now: the first B holder present while A is on leave
+    target = roster.target(code, away_now(app) if code in roster.posts or code in roster.windows else frozenset())
     if target is None:
         raise UsageError(f"--to：“{to}” 不是科室、人员、岗位或窗口编码（见 catalog/roster.yaml）")
     if kind == "return" and target.kind not in ("window", "post"):
@@ -63,7 +66,7 @@ def _move(app: App, case_id: str, kind: str, to: str, given, note, html) -> None
     actor = app.actor()
     if target.receiver == actor:
         raise DataError(f"不能把案件移交给自己（{target.name}）")
-    event = {
+    event: dict = {
         "type": kind,
         "case": case.id,
         "to": target.code,
@@ -76,6 +79,9 @@ def _move(app: App, case_id: str, kind: str, to: str, given, note, html) -> None
     }
     if target.kind in ("post", "window"):
         event["routed"] = f"当日在岗：{roster.name(target.receiver)}"
+        covered = [p for p in roster.posts.values() if p.code == code or p.window == code]
+        if covered and target.receiver != covered[0].a:
+            event["routed"] += f"（{roster.name(covered[0].a)}请假，顶岗）"
     record(app, [event])
     _, case = find_case(app, case.id)
     print_document(app, case, "handover", html)
@@ -264,13 +270,16 @@ def holders(app: App, staff, fmt: str, encoding: str) -> None:
     if staff and staff not in roster.staff:
         raise UsageError(f"--staff：人员编号 “{staff}” 不在名册中")
     folded = app.records("open")
+    covering = _covering(app)
     rows = []
     for case in sorted(folded.cases.values(), key=lambda c: (c.opened, c.id)):
         if not case.is_open:
             continue
         moving = case.in_transit
         if staff and not (
-            case.holder == staff or (moving and roster.may_receive(moving.get("to_kind", "staff"), moving["to"], staff))
+            case.holder == staff
+            or covering.get(case.holder, ("", ""))[0] == staff  # the B holder covering for one on leave
+            or (moving and roster.may_receive(moving.get("to_kind", "staff"), moving["to"], staff))
         ):
             continue
         item = home.catalog.item(case.service)
@@ -294,7 +303,8 @@ def holders(app: App, staff, fmt: str, encoding: str) -> None:
                 "status": case.status,
                 "status_name": case.status_name,
                 "holder": case.holder,
-                "holder_name": roster.name(case.holder),
+                "holder_name": roster.name(case.holder) + covering.get(case.holder, ("", ""))[1],
+                "covered_by": covering.get(case.holder, ("", ""))[0],
                 "transit": {
                     "kind": moving["type"],
                     "from": moving["by"],
@@ -318,6 +328,26 @@ def holders(app: App, staff, fmt: str, encoding: str) -> None:
             }
         )
     emit(rows, HOLDER_COLUMNS, fmt, encoding, empty="没有未办结的案件")
+
+
+def _covering(app: App) -> dict[str, tuple[str, str]]:
+    """For each holder on leave now: who covers (the first B holder present at their A post) and the note
+    shown after their name."""
+    import datetime as dt
+
+    from svccli.core.leave import away
+
+    roster, moment = app.home.roster, moment_of(app)
+    gone = away(leaves_of(app).values(), moment, moment + dt.timedelta(minutes=1))
+    found = {}
+    for staff in gone:
+        post = next((p for p in roster.posts.values() if p.a == staff), None)
+        who = roster.on_duty(post.code, frozenset(gone)) if post else None
+        if who:
+            found[staff] = (who, f"（请假，{roster.name(who)}顶岗）")
+        else:
+            found[staff] = ("", "（请假，无人顶岗）" if post else "（请假）")
+    return found
 
 
 COMMANDS = [handover, return_cmd, receive, handovers, holders]

@@ -13,8 +13,9 @@ from svccli.core.cases import effective_day
 from svccli.core.privacy import mask_phone
 from svccli.errors import UsageError
 from svccli.render.output import emit, output_options
+from svccli.render.views import INQUIRY_CHANNELS
 
-CHANNELS = {"visit": "来访", "phone": "来电", "letter": "来信", "email": "电子邮件", "online": "网上"}
+CHANNELS = INQUIRY_CHANNELS
 OUTCOMES = {"answered": "当场答复", "led": "引导至经办人", "referred": "告知主管机关"}
 
 

@@ -10,6 +10,7 @@ from svccli.cli.recording import find_case, html_option, print_document, record,
 from svccli.core.cases import Case
 from svccli.core.catalog import Material, ServiceItem
 from svccli.core.deadlines import clock_start
+from svccli.core.identity import credit_code_problem, id_type_code
 from svccli.core.intake import Gap, gaps, is_breach
 from svccli.core.privacy import ID_TYPES, resident_id_problem
 from svccli.errors import DataError, UsageError
@@ -66,6 +67,44 @@ def _notice_event(app: App, item: ServiceItem, found: list[Gap], seq: int, breac
     }
 
 
+class IdType(click.ParamType):
+    """An ID type by its code (passport) or its Chinese name (护照)."""
+
+    name = "ID_TYPE"
+
+    def convert(self, value, param, ctx):
+        code = id_type_code(str(value))
+        if code is None:
+            choices = "、".join(f"{name}（{code}）" for code, name in ID_TYPES.items())
+            self.fail(f"“{value}” 不是可用的证件类型（可选：{choices}）", param, ctx)
+        return code
+
+
+def _identity(id_number, id_type, credit_code, legal_rep) -> dict:
+    """The applicant's identity fields: a company's credit code (and legal representative), or a
+    person's ID type and number; a wrong number or code is a usage error naming its option."""
+    if credit_code:
+        if id_number or id_type != "resident":
+            option = "--id-number" if id_number else "--id-type"
+            raise UsageError(f"--credit-code 与 {option} 只能用其一：单位填统一社会信用代码，个人填证件类型和号码")
+        problem = credit_code_problem(credit_code)
+        if problem:
+            raise UsageError(f"--credit-code：{problem}")
+        return {
+            "id_type": "",
+            "id_number": "",
+            "credit_code": credit_code.strip().upper(),
+            "legal_rep": legal_rep or "",
+        }
+    if legal_rep:
+        raise UsageError("--legal-rep：法定代表人只适用于单位申请人，请同时用 --credit-code 写明统一社会信用代码")
+    if id_number and id_type == "resident":
+        problem = resident_id_problem(id_number)
+        if problem:
+            raise UsageError(f"--id-number：{problem}")
+    return {"id_type": id_type, "id_number": (id_number or "").upper()}
+
+
 def written_option(f):
     return click.option(
         "--written",
@@ -80,8 +119,21 @@ def written_option(f):
 @click.argument("service_code", metavar="SERVICE_CODE")
 @click.option("--applicant", required=True, type=Text(80), help="申请人（单位或个人）名称。")
 @click.option("--phone", required=True, type=PHONE, help="申请人联系电话。")
-@click.option("--id-number", type=Text(40), help="证件号码（居民身份证会校验）。")
-@click.option("--id-type", type=click.Choice(list(ID_TYPES)), default="resident", show_default=True, help="证件类型。")
+@click.option("--id-number", type=Text(40), help="个人申请人的证件号码（居民身份证会校验校验位）。")
+@click.option(
+    "--id-type",
+    type=IdType(),
+    default="resident",
+    help="个人申请人的证件类型（默认居民身份证），中文名或代码均可：居民身份证 resident、护照 passport、港澳居民来往内地通行证 hk_macau、"
+    "台湾居民来往大陆通行证 taiwan、外国人永久居留身份证 foreign、其他证件 other。",
+)
+@click.option(
+    "--credit-code",
+    "credit_code",
+    type=Text(40),
+    help="单位（企业、社会组织等）申请人的 18 位统一社会信用代码（会校验校验位）；单位申请人不填证件号码。",
+)
+@click.option("--legal-rep", "legal_rep", type=Text(40), help="单位申请人的法定代表人（或负责人）姓名。")
 @click.option("--unit", type=Text(80), help="申请人单位。")
 @click.option("--address", type=Text(120), help="申请人地址（登记台账项目）。")
 @click.option("--agent", type=Text(40), help="代办人姓名（委托办理时）。")
@@ -114,6 +166,8 @@ def intake(
     phone,
     id_number,
     id_type,
+    credit_code,
+    legal_rep,
     unit,
     address,
     agent,
@@ -139,10 +193,7 @@ def intake(
     defect_map = {_known_material(item, code, "--defect"): reason for code, reason in defects}
     for code in applicable:
         _known_material(item, code, "--require")
-    if id_number and id_type == "resident":
-        problem = resident_id_problem(id_number)
-        if problem:
-            raise UsageError(f"--id-number：{problem}")
+    identity = _identity(id_number, id_type, credit_code, legal_rep)
     if first_contact and first_contact not in home.roster.staff:
         raise UsageError(f"--first-contact：人员编号 “{first_contact}” 不在名册中")
     found = gaps(item, received, defect_map, set(applicable))
@@ -155,8 +206,7 @@ def intake(
     applicant_data = {
         "name": applicant,
         "phone": phone,
-        "id_number": (id_number or "").upper(),
-        "id_type": id_type,
+        **identity,
         "unit": unit or "",
         "address": address or "",
         "agent": agent or "",
@@ -194,14 +244,18 @@ def intake(
 
     case_id = record(app, events)[0]["case"]
     say(app, case_id)  # once the case is on file
-    if quiet:
+    if quiet and html is None:
         return
     _, case = find_case(app, case_id)
-    print_document(app, case, "receipt", None)
+    shown = len(app.output)
+    # every document of the step goes to the --html file, each on its own page (recording.show_document)
+    print_document(app, case, "receipt", html)
     main_doc = "notice" if found else ("conclusion" if done else "acceptance")
-    print_document(app, case, main_doc, html if not owed else None)
+    print_document(app, case, main_doc, html)
     if owed:  # the notice of owed materials is printed in the same step (003 吉安 办理制度 二(二)2)
         print_document(app, case, "owed", html)
+    if quiet:  # the case id alone on the screen; the pages still go to --html / --pdf
+        del app.output[shown:]
 
 
 def joint_parts(app: App, item: ServiceItem) -> dict:

@@ -88,5 +88,18 @@ class Day(click.ParamType):
             self.fail(f"“{value}” 不是有效日期（YYYY-MM-DD）", param, ctx)
 
 
+class Month(click.ParamType):
+    """A calendar month, YYYY-MM (as a string: it sorts and compares as the months do)."""
+
+    name = "YYYY-MM"
+
+    def convert(self, value, param, ctx):
+        text = str(value).strip()
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+            self.fail(f"“{value}” 不是有效月份（YYYY-MM，例如 2026-11）", param, ctx)
+        return text
+
+
+MONTH = Month()
 TEXT, PHONE, MATERIAL, DEFECT, DAY = Text(), Phone(), CodeCount(), CodeReason(), Day()
 STAFF = Text(40)

@@ -10,21 +10,19 @@ by cli/main.py). Whatever fails before the append leaves nothing behind.
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from svccli.cli.context import App, silence_stdout, warn
+from svccli.cli.pages import check_target, html_option, put_in_place, remove, show_document, write_page
 from svccli.core.cases import STATUS, Case
 from svccli.core.catalog import ServiceItem
 from svccli.core.events import label
 from svccli.errors import DataError, UsageError
 from svccli.render.documents import render
 from svccli.render.views import DOCUMENTS
-from svccli.store.durable import _fault, _write_all, lstat_kind
 
 
 def record(app: App, events: list[dict] | Callable[[str], list[dict]]) -> list[dict]:
@@ -55,6 +53,16 @@ def record(app: App, events: list[dict] | Callable[[str], list[dict]]) -> list[d
         return app.staged.add(stamped(app.staged.path))
     app.staged = log.stage(stamped, now.date().isoformat(), clone)
     return list(app.staged.events)
+
+
+def next_number(app: App, letters: str, field: str) -> str:
+    """The next id LETTERS-<clone>-YYMMDD-NNN of an office record (a leave, a cover, a complaint, a
+    sanction), numbered from this clone's file of the day; called under the record lock (inside the
+    callable given to `record`), so two writers never take the same number."""
+    log, now = app.home.log, app.now
+    clone = log.clone_id()
+    prefix = f"{letters}-{clone}-{now:%y%m%d}-"
+    return f"{prefix}{log.last_number(log.partition(clone, now.date().isoformat()), prefix, field) + 1:03d}"
 
 
 def _warn_torn(log) -> None:
@@ -122,34 +130,6 @@ def render_document(app: App, case_id: str, doc: str, view: dict, html: Path | N
     return text, page
 
 
-def show_document(app: App, name: str, text: str, page: str, html: Path | None) -> None:
-    """Show a document on the terminal, and write its printable A4 page when --html is given.
-
-    The page goes to a temporary file (0600) beside PATH; it takes PATH's name only once the
-    records it goes with are on file (`finish`), at once when nothing is being recorded. The text
-    waits for them too (`say`)."""
-    if html is None:
-        say(app, text)
-        return
-    written = Written(html, _write_temp(html, page, _force(), app.staged is not None), name)
-    if app.staged is not None:
-        app.documents.append(written)
-        say(app, text)
-        return
-    click.echo(text)
-    _put_in_place(written, recorded=False)
-
-
-def write_page(app: App, html: Path, page: str, name: str) -> None:
-    """Write a rendered page that goes with no record (as `svc due --html`) the same way: 0600, by
-    a temporary file renamed into place, never through a link, an existing file only with --force."""
-    written = Written(html, _write_temp(html, page, _force(), app.staged is not None), name)
-    if app.staged is not None:
-        app.documents.append(written)
-    else:
-        _put_in_place(written, recorded=False)
-
-
 def say(app: App, text: str) -> None:
     """Print to stdout; while records wait to be written (`record`), only once they are: a case id
     or a document on the screen means it is on file."""
@@ -159,70 +139,28 @@ def say(app: App, text: str) -> None:
         click.echo(text)
 
 
-class Written:
-    """A document page in its temporary file, to be renamed to `target`."""
-
-    def __init__(self, target: Path, temp: Path, name: str):
-        self.target, self.temp, self.name = target, temp, name
-
-
-def _write_temp(target: Path, page: str, force: bool, recording: bool) -> Path:
-    """The page in a new private file in `target`'s folder (O_EXCL, 0600, fsynced)."""
-    check_target(target, force)  # again: the file may have appeared since the options were read
-    temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-    except OSError as e:
-        raise _fault("创建临时文件", str(temp), e, _not_written(recording)) from None
-    try:
-        os.fchmod(fd, 0o600)  # documents hold personal data, whatever the umask
-        _write_all(fd, page.encode("utf-8"))
-        os.fsync(fd)
-    except OSError as e:
-        _remove(temp)
-        raise _fault("写入", str(temp), e, _not_written(recording)) from None
-    finally:
-        os.close(fd)
-    return temp
-
-
-def _not_written(recording: bool) -> str:
-    return "文书未写入，记录未保存" if recording else "文书未写入"
-
-
-def _put_in_place(doc: Written, recorded: bool) -> None:
-    """Rename the temporary file to the target. After the records are on file a failure here is a
-    warning (exit 0: they are), naming `svc print` to write the page again."""
-    try:
-        os.replace(doc.temp, doc.target)
-    except OSError as e:
-        _remove(doc.temp)
-        if not recorded:
-            raise _fault("改名为", str(doc.target), e, "文书未写入") from None
-        warn(f"记录已保存，但{doc.name}未能写入 {doc.target}（{e.strerror or e}）；请用 svc print 重新打印")
-        return
-    _fsync_folder(doc.target.parent)
-    click.echo(f"（{doc.name}已写入 {doc.target}）", err=True)
-
-
 def finish(app: App, ok: bool) -> None:
-    """End of a command (cli/main.py): when it succeeded, append the records it holds durably and
-    then put its documents in place; when it failed, drop both, so that nothing is written."""
+    """End of a command (cli/main.py): when it succeeded, make the PDFs of its pages, append the
+    records it holds durably and then put its pages in place; when anything failed before the append,
+    drop it all, so that nothing is written."""
     staged, documents, output = app.staged, app.documents, app.output
     app.staged, app.documents, app.output = None, [], []
-    if not ok:
-        for doc in documents:
-            _remove(doc.temp)
-        if staged is not None:
-            staged.drop()
-        return
     try:
+        if not ok:
+            raise _Dropped
+        for doc in documents:  # laid out before the append: a page that cannot be leaves no record
+            doc.make_pdf()
         if staged is not None:
             staged.commit()
             _warn_torn(staged.log)
-    except BaseException:
+    except BaseException as e:
         for doc in documents:
-            _remove(doc.temp)
+            for temp in doc.temps():
+                remove(temp)
+        if staged is not None:
+            staged.drop()  # the lock goes (a commit that was made has let it go already)
+        if isinstance(e, _Dropped):
+            return
         raise
     try:
         for text in output:
@@ -230,77 +168,15 @@ def finish(app: App, ok: bool) -> None:
     except BrokenPipeError:  # `svc intake … | head -1`: the reader has what it wanted; it is recorded
         silence_stdout()
     for doc in documents:
-        _put_in_place(doc, recorded=True)
+        put_in_place(doc, recorded=True)
 
 
-def _remove(path: Path) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-FORCE = "svccli.html_force"
-
-
-def check_target(path: Path, force: bool) -> None:
-    """`--html PATH`: never a link (not even with --force: a page is never written through one),
-    never a device or FIFO, and no existing file unless --force (exit 2, naming the option)."""
-    kind = lstat_kind(path)
-    if kind:
-        raise UsageError(f"--html：{path} 是{kind}，不会经由它写入文书；请换一个文件名")
-    if os.path.lexists(path) and not force:
-        raise UsageError(f"--html：文件 {path} 已存在；确要覆盖请加 --force")
-
-
-def _force() -> bool:
-    ctx = click.get_current_context(silent=True)
-    return bool(ctx is not None and ctx.meta.get(FORCE))
+class _Dropped(Exception):
+    """The command failed: its records and pages are dropped."""
 
 
 def done(message: str) -> None:
     click.echo(message, err=True)
-
-
-def html_option(f):
-    f = click.option(
-        "--html",
-        type=click.Path(dir_okay=False, writable=True, path_type=Path),
-        callback=_html_value,
-        help="把可打印的 A4 文书写入该 HTML 文件（权限 0600；文件已存在时须加 --force）。",
-    )(f)
-    return click.option(
-        "--force",
-        is_flag=True,
-        is_eager=True,  # read before --html, wherever it stands on the line
-        expose_value=False,
-        callback=_force_value,
-        help="--html 的文件已存在时覆盖它（符号链接、设备等从不覆盖）。",
-    )(f)
-
-
-def _force_value(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
-    ctx.meta[FORCE] = bool(value)
-    return value
-
-
-def _html_value(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
-    if value is not None:
-        check_target(value, bool(ctx.meta.get(FORCE)))
-    return value
 
 
 __all__ = [

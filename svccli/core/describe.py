@@ -10,6 +10,32 @@ from svccli.core.corrections import change_text
 from svccli.core.deadlines import PAUSE_REASONS
 from svccli.core.events import Event, label
 
+# The unit of a time limit (DOMAIN.md "Time limits": working days unless the item counts calendar days).
+UNIT_NAMES = {"working_days": "工作日", "calendar_days": "自然日"}
+# How a written result reaches the applicant (`svc deliver --by`); a record without "how" was in person or by proxy.
+DELIVERY_METHODS = {"in_person": "当面领取", "proxy": "代领", "post": "邮寄送达"}
+
+
+def days_text(days: int, unit: str = "working_days") -> str:
+    """A number of days with its unit, the one form every listing uses: "3 个工作日", "3 个自然日"."""
+    return f"{days} 个{UNIT_NAMES.get(unit, UNIT_NAMES['working_days'])}"
+
+
+def lateness(days_late: int, unit: str = "working_days") -> str:
+    """Lateness or time left in one phrase everywhere: "逾期 3 个工作日", "今日到期", "还剩 2 个工作日"
+    (days_late negative: days left; 0: the due date is today)."""
+    if days_late > 0:
+        return "逾期 " + days_text(days_late, unit)
+    if days_late == 0:
+        return "今日到期"
+    return "还剩 " + days_text(-days_late, unit)
+
+
+def delivery_method(event: Event) -> str:
+    """The delivery's method code; records made before `--by` existed say only whether it was by proxy."""
+    how = event.get("how")
+    return how if how in DELIVERY_METHODS else ("proxy" if event.get("proxy") else "in_person")
+
 
 def _materials(materials: Iterable[dict[str, Any]]) -> str:
     listed = [f"{m['code']}×{m.get('copies', 1)}" for m in materials]
@@ -68,7 +94,11 @@ def describe(event: Event) -> str:
         return (
             f"协办完成：{event.get('name') or event['department']}"
             + (f"（意见：{event['opinion']}）" if event.get("opinion") else "")
-            + (f"，超过协办时限 {event['days_late']} 日" if event.get("days_late") else "")
+            + (
+                f"，超过协办时限 {days_text(event['days_late'], event.get('unit', 'working_days'))}"
+                if event.get("days_late")
+                else ""
+            )
         )
     if kind == "forward":
         return f"报送 {event.get('to', '')}，待上级机关答复"
@@ -82,6 +112,13 @@ def describe(event: Event) -> str:
             f"暂停计时：{PAUSE_REASONS.get(reason, reason)}"
             + (f"（告知所需时间：{event['expected']}）" if event.get("expected") else "")
             + (f"；{event['note']}" if event.get("note") else "")
+        )
+    if kind == "extend":  # its days' unit is the item's: `svc show` words it with the catalogue at hand
+        return (
+            f"延期：{event.get('reason', '')}"
+            + (f"（依据：{event['basis']}）" if event.get("basis") else "")
+            + (f"；原办结期限 {event['old_due']}" if event.get("old_due") else "")
+            + ("；延期告知迟延" if event.get("late") else "")
         )
     if kind == "refuse":
         return f"不予受理：{event.get('reason', '')}"
@@ -98,10 +135,11 @@ def describe(event: Event) -> str:
     if kind == "conclude":
         return f"作出决定：{result_name(event.get('result'))}" + (f"（{event['note']}）" if event.get("note") else "")
     if kind == "deliver":
-        who = event.get("to") or "申请人"
-        return f"送达/领取：{who}" + (
-            "（代领，授权：" + event.get("authorisation", "") + "）" if event.get("proxy") else ""
-        )
+        return _delivered(event)
+    if kind == "overdue":  # recorded by `svc overdue --record`; older records carry no unit (working days)
+        days = event.get("days_late")
+        late = f"，{lateness(days, event.get('unit', 'working_days'))}" if isinstance(days, int) and days > 0 else ""
+        return f"超期记录：办结期限 {event.get('due', '')}{late}"
     if kind == "amend":  # phone and ID numbers masked: a timeline is shown without --reveal
         return (
             "更正："
@@ -115,3 +153,14 @@ def describe(event: Event) -> str:
             + (f"；批准人：{event['approved_by']}" if event.get("approved_by") else "")
         )
     return label(kind) + (f"：{event['reason']}" if event.get("reason") else "")
+
+
+def _delivered(event: Event) -> str:
+    """Service of the written result: the method, who took it, the proxy's authorisation, the tracking number."""
+    how = delivery_method(event)
+    text = f"送达（{DELIVERY_METHODS[how]}）：{event.get('to') or '申请人'}"
+    if how == "proxy":
+        text += "代领" + (f"，授权委托书：{event['authorisation']}" if event.get("authorisation") else "")
+    if event.get("tracking"):
+        text += f"，快递单号 {event['tracking']}"
+    return text

@@ -48,12 +48,41 @@ EVENT_TYPES: dict[str, tuple[str, int, bool]] = {
     "document": ("出具文书", 12, False),
     "template": ("文书模板存档", 12, False),
     "print": ("打印文书", 12, False),
+    # Leave and cover (core/leave.py, core/cover.py): office events, named by their own ids.
+    "leave": ("请假", 13, False),
+    "leave-approve": ("批准请假", 13, False),
+    "leave-reject": ("不批准请假", 13, False),
+    "leave-return": ("销假", 13, False),
+    "cover": ("临时顶岗备案", 13, False),
+    "cover-end": ("注销顶岗备案", 13, False),
+    # Attendance (core/attendance.py, store/attendance.py): office events with no case.
+    "punches": ("导入考勤打卡", 13, False),
+    "attendance-proxy": ("查处代签到", 13, False),
+    "attendance-post": ("考勤公示", 13, False),
+    "attendance-objection": ("考勤异议", 13, False),
+    "absence": ("外出告知", 13, False),
+    "patrol": ("巡查空岗", 13, False),
+    # Complaints and sanctions (core/complaints.py, core/sanctions.py): office events with no case.
+    "complaint": ("投诉登记", 13, False),
+    "complaint-resolve": ("投诉处理", 13, False),
+    "complaint-follow-up": ("投诉回访", 13, False),
+    "sanction": ("问责处理", 13, False),
+    # Assessment (core/assessment*.py, core/awards.py): office events with no case.
+    "score-entry": ("考核录入", 13, False),
+    "score-cancel": ("撤销考核录入", 13, False),
+    "rating": ("评议", 13, False),
+    "award-vote": ("评优投票", 13, False),
 }
 
 # The office's own events (no case): leave, cover, attendance, complaints, sanctions, scores. The state
 # keeps them in a table of their own (store/office_events.py) so that `svc duty` reads no case records.
 # A new type of these is added both to EVENT_TYPES and here.
-OFFICE: frozenset[str] = frozenset()
+OFFICE: frozenset[str] = frozenset(
+    {"leave", "leave-approve", "leave-reject", "leave-return", "cover", "cover-end"}
+    | {"punches", "attendance-proxy", "attendance-post", "attendance-objection", "absence", "patrol"}
+    | {"complaint", "complaint-resolve", "complaint-follow-up", "sanction"}
+    | {"score-entry", "score-cancel", "rating", "award-vote"}
+)
 
 
 def label(kind: str) -> str:

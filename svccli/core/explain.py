@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from svccli.core.calendar import Calendar
 from svccli.core.cases import Case, Pause
 from svccli.core.catalog import Rules, ServiceItem
-from svccli.core.deadlines import ONE_DAY, unit_of
+from svccli.core.deadlines import ONE_DAY, PAUSE_REASONS, unit_of
 
 MARKS = {
     "received": "收件",
@@ -33,7 +33,7 @@ class LedgerDay:
     day: dt.date
     mark: str
     count: int  # days counted so far (0 before counting starts)
-    note: str = ""
+    note: str = ""  # the holiday's name, or the pause's cause in Chinese
     provisional: bool = False
     due: bool = False
 
@@ -58,7 +58,7 @@ def ledger(case: Case, item: ServiceItem, rules: Rules, calendar: Calendar, toda
         if day <= case.clock_from:
             mark = "received" if day == start else ("accepted" if day == case.accepted_on else "before")
         elif (pause := _pause_on(case, day, today)) and (unit == "calendar_days" or info.working):
-            mark, note = "paused", pause.reason
+            mark, note = "paused", PAUSE_REASONS.get(pause.reason, pause.reason)  # in Chinese wherever shown
         elif unit == "calendar_days" or info.working:
             count += 1 if due_day is None else 0
             if due_day is not None:

@@ -26,15 +26,18 @@ from svccli.core.deadlines import Due, days_between, due, part_due, receive_by
 # and a section, and a co-handler holding up a joint case, are the most urgent things to chase.
 KINDS = {
     "problem": "问题记录",  # a case that cannot be evaluated (its file and line): first, to be mended
+    "unattended": "岗位无人在岗",  # a post with neither its A nor any B holder present (cli/duty_cmd.py)
     "handover": "交接未接收",
     "part": "协办超期",
+    "complaint": "投诉逾期未答复",  # a complaint past its answer date (core/complaints.py)
     "overdue": "超期",
     "deemed": "超时默许",
     "lapsed": "补正逾期",
     "owed": "容缺材料逾期",
     "warning": "即将到期",
 }
-LATE = ("handover", "part", "overdue", "deemed")  # the office's own lateness: the daily check exits 3 for these
+# the office's own lateness: the daily check exits 3 for these
+LATE = ("handover", "part", "overdue", "deemed", "complaint", "unattended")
 
 
 @dataclass(frozen=True)

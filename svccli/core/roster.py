@@ -23,6 +23,7 @@ class Staff:
     roles: tuple[str, ...] = ("clerk",)
     section: str = ""
     login: str = ""
+    attendance_id: str = ""  # the PIN of the clocking machine (考勤机工号), when it is not the staff id
     src: tuple[str, int] = field(default=("", 0), compare=False)  # file, line
 
     def has_role(self, role: str) -> bool:

@@ -54,10 +54,16 @@ class Scheme:
     bands: tuple[Grade, ...]  # highest first
     awards: tuple[Award, ...] = ()
     ladders: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    floor: float = 0.0  # category_floor: a category never goes below it
+    failed_quarters: int = 2  # year_rules two_failed_quarters: failed quarters that fail a window's year
+    disqualifiers: dict[str, str] = field(default_factory=dict)  # award_disqualifiers: code -> name
 
     def composite(self, quarterly: float, public: float, peer: float) -> float:
         w = self.weights
         return round(w["quarterly"] * quarterly + w["public"] * public + w["peer"] * peer, 2)
+
+    def grade_name(self, code: str) -> str:
+        return next((b.name for b in self.bands if b.code == code), code)
 
     def grade(self, score: float) -> Grade:
         return next(b for b in self.bands if score >= b.points)

@@ -89,10 +89,56 @@ def posts(roster: Roster) -> Iterator[Problem]:
             yield _at(p.src, f"岗位 {p.code} 的 B 岗人员有重复")
 
 
+# Placeholders `svc init` writes: a phone whose number starts with four zeros (no Chinese area code
+# does) and any text with 某某. Notices print the office's phones and names, so these are errors
+# until replaced: `svc check` lists them and no command that prints a document runs.
+PLACEHOLDER_TEXT = "某某"
+PHONE_NAMES = {"consultation": "咨询电话", "supervision": "监督电话", "complaint": "投诉电话"}
+
+
+def placeholder_phone(phone: str) -> bool:
+    return "".join(c for c in phone if c.isdigit()).startswith("0000")
+
+
+def _text(src: tuple[str, int], what: str, value: str) -> Iterator[Problem]:
+    if PLACEHOLDER_TEXT in value:
+        yield _at(src, f"{what} “{value}” 是占位文字（含“{PLACEHOLDER_TEXT}”），请改为实际内容")
+
+
+def _phone(src: tuple[str, int], what: str, kind: str, phone: str) -> Iterator[Problem]:
+    if placeholder_phone(phone):
+        yield _at(src, f"{what}{PHONE_NAMES.get(kind, kind)} “{phone}” 是占位号码，请改为实际电话")
+
+
+def placeholders(catalog: Catalog, roster: Roster) -> Iterator[Problem]:
+    office = catalog.office
+    yield from _text(office.at("name"), "办公室名称", office.name)
+    yield from _text(office.at("address"), "办公室地址", office.address)
+    for kind, phone in office.phones:
+        yield from _phone(office.at(f"phones.{kind}"), "办公室", kind, phone)
+    for d in catalog.departments.values():
+        yield from _text(d.src, f"部门 {d.code} 的名称", d.name)
+        yield from _phone(d.src, f"部门 {d.code} 的", "电话", d.phone)
+    item_fields = {"name": "名称", "body": "实施机关", "location": "办理地点", "legal_basis": "设定依据"}
+    for item in catalog.items.values():
+        for key, label in item_fields.items():
+            yield from _text(item.at(key), f"事项 {item.code} 的{label}", getattr(item, key))
+        for kind, phone in item.phones:
+            yield from _phone(item.at("phones"), f"事项 {item.code} 的", kind, phone)
+    for s in roster.staff.values():
+        yield from _text(s.src, f"人员 {s.id} 的姓名", s.name)
+        yield from _text(s.src, f"人员 {s.id} 的单位", s.unit)
+        yield from _phone(s.src, f"人员 {s.id} 的", "手机号", s.phone)
+    for what, entries in (("科室", roster.sections), ("窗口", roster.windows), ("岗位", roster.posts)):
+        for code, entry in entries.items():
+            yield from _text(entry.src, f"{what} {code} 的名称", entry.name)
+
+
 ITEM_CHECKS = (item_limits, item_materials, item_references)
 
 
 def check_catalog(catalog: Catalog, roster: Roster) -> list[Problem]:
     found = [p for item in catalog.items.values() for check in ITEM_CHECKS for p in check(item, catalog, roster)]
     found.extend(roster_references(catalog, roster))
+    found.extend(placeholders(catalog, roster))
     return found

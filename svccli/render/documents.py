@@ -16,6 +16,7 @@ jinja2 is imported when a document is first rendered, not when a command starts.
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -108,6 +109,36 @@ def render_stored(name: str, view: dict, stored: dict[str, str]) -> str:
         return _configured(jinja2.DictLoader(stored)).get_template(name).render(**view)
     except (jinja2.TemplateError, *TEMPLATE_FAULTS) as e:
         raise DataError(f"据存档模板 {name} 重新生成文书出错：{e}") from None
+
+
+# One file holding several documents (`--html` on a step that issues more than one): each starts a
+# new A4 sheet when printed; on screen a rule shows where the next begins.
+PAGE_STYLE = (
+    "<style>\n"
+    "  .svc-page + .svc-page { break-before: page; page-break-before: always; }\n"
+    "  @media screen { .svc-page + .svc-page { border-top: 1pt dashed #888; margin-top: 24pt; padding-top: 24pt; } }\n"
+    "</style>\n"
+)
+_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S | re.I)
+
+
+def bind_pages(pages: list[str]) -> str:
+    """Several rendered documents as one HTML file: the first one's head (the shared A4 style), then
+    each document's body in a section that begins a new page."""
+    if len(pages) == 1:
+        return pages[0]
+    first = pages[0]
+    found = _BODY.search(first)
+    if found is None:  # an office's template without a body element: the pages as they are, one after another
+        head, tail = "", ""
+    else:
+        head, tail = first[: found.start(1)], first[found.end(1) :]
+    if "</head>" in head:
+        head = head.replace("</head>", PAGE_STYLE + "</head>", 1)
+    else:
+        head = PAGE_STYLE + head
+    bodies = [(m.group(1) if (m := _BODY.search(p)) else p) for p in pages]
+    return head + "".join(f'\n<section class="svc-page">{b}</section>\n' for b in bodies) + tail
 
 
 def cn_date(value) -> str:

@@ -11,10 +11,12 @@ from dataclasses import replace
 from svccli.core.calendar import Calendar
 from svccli.core.cases import RESULTS, STATUS, Case, effective_day
 from svccli.core.catalog import Catalog
-from svccli.core.deadlines import PAUSE_REASONS, due
+from svccli.core.deadlines import PAUSE_REASONS, days_between, due, unit_of
+from svccli.core.describe import DELIVERY_METHODS, UNIT_NAMES, days_text, delivery_method
 from svccli.core.overdue import deemed_since
 from svccli.core.privacy import ID_TYPES, mask_phone
 from svccli.core.roster import Roster
+from svccli.core.wording import reconsideration_body, result_text
 
 DOCUMENTS = {
     "notice": ("一次性告知书", "notice"),
@@ -30,17 +32,25 @@ DOCUMENTS = {
     "pause": ("暂停计时告知书", "pause"),
     "deemed": ("超时默许告知书", "deemed"),
 }
+# How an inquiry came (`svc inquiry --channel`), as listings and the monthly report name it.
+INQUIRY_CHANNELS = {"visit": "来访", "phone": "来电", "letter": "来信", "email": "电子邮件", "online": "网上"}
 TARGET_KINDS = {"section": "科室", "staff": "工作人员", "post": "岗位", "window": "窗口"}
 
 
 def office_view(catalog: Catalog) -> dict:
     o = catalog.office
-    return {"code": o.code, "name": o.name, "address": o.address, "phones": {k: v for k, v in o.phones}}
+    return {
+        "code": o.code,
+        "name": o.name,
+        "address": o.address,
+        "phones": {k: v for k, v in o.phones},
+        "reconsideration_body": reconsideration_body(o.name),  # 复议机关, for the refusal's remedies
+    }
 
 
 def case_view(case: Case, catalog: Catalog, roster: Roster, calendar: Calendar, today: dt.date) -> dict:
     item = catalog.items[case.service]
-    unit_name = "工作日" if (item.limit_unit or catalog.office.rules.limit_unit) == "working_days" else "自然日"
+    unit_name = UNIT_NAMES[unit_of(item, catalog.office.rules)]
     d = due(case, item, catalog.office.rules, calendar, today)
     last_notice = case.notices[-1] if case.notices else None
     applicant = dict(case.applicant)
@@ -81,6 +91,8 @@ def case_view(case: Case, catalog: Catalog, roster: Roster, calendar: Calendar, 
             "unit": applicant.get("unit", ""),
             "agent": applicant.get("agent", ""),
             "address": applicant.get("address", ""),
+            "credit_code": applicant.get("credit_code", ""),  # a company's 统一社会信用代码 (core/identity.py)
+            "legal_rep": applicant.get("legal_rep", ""),
         },
         "received": [
             {"code": code, "name": _material_name(item, code), "copies": copies, "form": _material_form(item, code)}
@@ -130,13 +142,15 @@ def case_view(case: Case, catalog: Catalog, roster: Roster, calendar: Calendar, 
             "contact": case.closing.get("contact", ""),
             "date": case.closing.get("ts", "")[:10],
         },
-        "extension": _extension_view(case),
+        "extension": next(reversed(extensions_view(case, item, catalog, calendar)), None),
         "pause": pause_view(case, item, catalog, calendar, today),
+        "delivery": delivery_view(case),
         "deemed": deemed_view(case, item, catalog, calendar, today),
         "handover": _handover_view(case, item, roster),
         "conclusion": {
             "result": case.result,
             "result_name": RESULTS.get(case.result, case.result),
+            "result_text": result_text(case.result, item.licensing),  # one phrase on paper (core/wording.py)
             "date": case.concluded_on.isoformat() if case.concluded_on else "",
             "note": case.decision.get("note", ""),
             "reasons": case.decision.get("reasons", ""),
@@ -170,37 +184,97 @@ def _material_form(item, code: str) -> str:
     return m.form_name if m else ""
 
 
-def _extension_view(case: Case) -> dict | None:
-    """The latest extension, with the due date before it (for the 延期告知书)."""
-    if not case.extensions:
-        return None
-    e = case.extensions[-1]
-    return {
-        "days": e.days,
-        "reason": e.reason,
-        "basis": e.basis,
-        "date": e.on.isoformat(),
-        "opinion": e.opinion,
-        "old_due": e.old_due,
-        "late": e.late,
-    }
+def extensions_view(case: Case, item, catalog: Catalog, calendar: Calendar) -> list[dict]:
+    """Every extension (延期): its days in the item's unit, the due date before and after it as they stood
+    the day it was recorded, and whether the applicant was told later than the office rule allows
+    (extension_notice / extension_notice_days). A record without the old due date (an older one) has it
+    and the flag computed from the case's events."""
+    rules = catalog.office.rules
+    unit = unit_of(item, rules)
+    views = []
+    for i, e in enumerate(case.extensions):
+        then = _as_on(case, e.on)
+        old = due(replace(then, extensions=case.extensions[:i]), item, rules, calendar, e.on)
+        new = due(replace(then, extensions=case.extensions[: i + 1]), item, rules, calendar, e.on)
+        late = e.late
+        if not e.old_due and old is not None:  # recorded before the flag was: judged by the office's rule
+            left = days_between(calendar, e.on, old.due, "working_days")
+            late = rules.extension_notice == "before_due" and left < rules.extension_notice_days
+        views.append(
+            {
+                "days": e.days,
+                "unit": unit,
+                "days_text": days_text(e.days, unit),
+                "reason": e.reason,
+                "basis": e.basis,
+                "opinion": e.opinion,
+                "approved_by": e.approved_by,
+                "date": e.on.isoformat(),
+                "old_due": e.old_due or (old.due.isoformat() if old else ""),
+                "new_due": new.due.isoformat() if new else "",
+                "late": late,
+                "late_text": f"延期告知迟延（到期前不足 {rules.extension_notice_days} 个工作日告知）" if late else "",
+            }
+        )
+    return views
+
+
+def _as_on(case: Case, day: dt.date) -> Case:
+    """The case's pauses and extensions as they stood on `day` (a pause not yet resumed then is open)."""
+    pauses = tuple(p if p.end is None or p.end <= day else replace(p, end=None) for p in case.pauses if p.start <= day)
+    return replace(case, pauses=pauses, extensions=tuple(e for e in case.extensions if e.on <= day))
+
+
+def pauses_view(case: Case, item, catalog: Catalog, calendar: Calendar, today: dt.date) -> list[dict]:
+    """Every pause (暂停计时): the cause in Chinese, the time the step takes as told to the applicant
+    (000 第四篇 二.10; the case keeps it for the latest pause), and the days it added to the due date as
+    `due` counts them (an open pause: so far), with the due date before and after it as they stood then."""
+    rules = catalog.office.rules
+    unit = unit_of(item, rules)
+    views = []
+    for i, p in enumerate(case.pauses):
+        end = p.end or today
+        before = due(replace(_as_on(case, p.start), pauses=case.pauses[:i]), item, rules, calendar, p.start)
+        after = due(replace(_as_on(case, end), pauses=case.pauses[: i + 1]), item, rules, calendar, end)
+        added = after.paused - before.paused if before and after else 0
+        last = i == len(case.pauses) - 1
+        views.append(
+            {
+                "reason": p.reason,
+                "reason_name": PAUSE_REASONS.get(p.reason, p.reason),
+                "expected": case.suspension.get("expected", "") if last else "",
+                "note": p.note,
+                "since": p.start.isoformat(),
+                "resumed": p.end.isoformat() if p.end else "",
+                "days": added,
+                "unit": unit,
+                "days_text": days_text(added, unit),
+                "due_before": before.due.isoformat() if before else "",
+                "due_after": after.due.isoformat() if after else "",
+            }
+        )
+    return views
 
 
 def pause_view(case: Case, item, catalog: Catalog, calendar: Calendar, today: dt.date) -> dict | None:
-    """The latest pause, for the 暂停计时告知书 and `svc show`: the cause, the time the step takes as
-    told to the applicant (000 第四篇 二.10), and the due date before the pause (it moves by the days paused)."""
-    if not case.pauses:
+    """The latest pause, for the 暂停计时告知书 and `svc show` (see `pauses_view`)."""
+    return pauses_view(case, item, catalog, calendar, today)[-1] if case.pauses else None
+
+
+def delivery_view(case: Case) -> dict | None:
+    """How the written result was served (送达): the method, who took it, a proxy's authorisation, the
+    tracking number of a posting, and the service date (the conclusion date, 000 第四篇 二.8)."""
+    if case.delivered_on is None:
         return None
-    p, told = case.pauses[-1], case.suspension
-    before = due(replace(case, pauses=case.pauses[:-1]), item, catalog.office.rules, calendar, p.start)
+    d = case.delivery
+    how = delivery_method(d)
     return {
-        "reason": p.reason,
-        "reason_name": PAUSE_REASONS.get(p.reason, p.reason),
-        "expected": told.get("expected", ""),
-        "note": p.note,
-        "since": p.start.isoformat(),
-        "resumed": p.end.isoformat() if p.end else "",
-        "due_before": before.due.isoformat() if before else "",
+        "method": how,
+        "method_name": DELIVERY_METHODS[how],
+        "to": d.get("to", ""),
+        "authorisation": d.get("authorisation", ""),
+        "tracking": d.get("tracking", ""),
+        "served_on": case.delivered_on.isoformat(),
     }
 
 
@@ -260,7 +334,7 @@ def _handover_view(case: Case, item, roster: Roster) -> dict | None:
         "time": h["ts"][11:16],
         "note": h.get("note", ""),
         "applicant_phone": mask_phone(case.applicant.get("phone", "")),
-        "result_name": RESULTS.get(case.result, case.result) if h["type"] == "return" and case.result else "",
+        "result_name": result_text(case.result, item.licensing) if h["type"] == "return" and case.result else "",
         "received": bool(got),
         "received_by": roster.name(got["by"]) if got else "",
         "received_at": got.get("ts", "")[:16].replace("T", " ") if got else "",

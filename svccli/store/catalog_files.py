@@ -74,7 +74,7 @@ def load_office(home: Path, problems: list[Problem]) -> Office:
     n = _root(path, home, problems, "office.yaml ")
     if n is None:
         return Office(code="XX", name="（未配置）")
-    n.only("code", "name", "timezone", "address", "phones", "hours", "rules")
+    n.only("code", "name", "timezone", "address", "region", "phones", "hours", "rules")
     phones = n.mapping("phones")
     hours = n.mapping("hours")
     return Office(
@@ -82,10 +82,15 @@ def load_office(home: Path, problems: list[Problem]) -> Office:
         name=n.text("name", required=True),
         timezone=_timezone(n),
         address=n.text("address"),
+        region=n.text("region"),
         phones=tuple((k, phones.text(k)) for k in phones.data),
         hours=tuple((k, hours.texts(k)) for k in hours.data),
         rules=_rules(n.mapping("rules")),
         src=n.src,
+        lines=(
+            *((k, n.key_line(k)) for k in ("name", "address") if k in n.data),
+            *((f"phones.{k}", phones.key_line(k)) for k in phones.data),
+        ),
     )
 
 
@@ -251,7 +256,7 @@ def _keyed(nodes: list[Node], make: Callable[[Node], _Entry], what: str) -> dict
 
 
 def _staff(n: Node) -> Staff:
-    n.only("id", "name", "phone", "unit", "roles", "section", "login")
+    n.only("id", "name", "phone", "unit", "roles", "section", "login", "attendance_id")
     roles = n.texts("roles") or ("clerk",)
     for role in roles:
         if role not in ROLES:
@@ -264,6 +269,7 @@ def _staff(n: Node) -> Staff:
         roles=tuple(r for r in roles if r in ROLES),
         section=n.code("section", required=False),
         login=n.text("login"),
+        attendance_id=n.text("attendance_id"),
         src=n.src,
     )
 

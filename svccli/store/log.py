@@ -179,8 +179,9 @@ class RecordLog:
         except ValueError:
             return str(path)
 
-    def last_number(self, path: Path, prefix: str) -> int:
-        """The highest number N of a case id `prefix`N that the partition's lines name (0 if none):
+    def last_number(self, path: Path, prefix: str, field: str = "case") -> int:
+        """The highest number N of an id `prefix`N in `field` (a case's, a leave's, a complaint's …) that
+        the partition's lines name (0 if none):
         a new case takes the next one, under the lock. A maximum, not a count of intake lines, so a
         never-confirmed fragment that `svc repair` moves away cannot make a number come round twice."""
         if lstat_kind(path):  # a link or a FIFO at the partition path: never read; the append refuses it
@@ -189,7 +190,7 @@ class RecordLog:
             data = path.read_bytes()
         except FileNotFoundError:
             return 0
-        found = re.findall(rb'"case":"' + re.escape(prefix.encode()) + rb'(\d+)"', data)
+        found = re.findall(rb'"' + field.encode() + rb'":"' + re.escape(prefix.encode()) + rb'(\d+)"', data)
         return max(map(int, found), default=0)
 
     def files(self) -> list[Path]:

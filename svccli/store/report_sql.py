@@ -167,7 +167,9 @@ def definitions(reveal: bool) -> dict[str, str]:
             {masked("id_number", "mask_id")}, holder, staff_name(holder) AS holder_name, first_contact,
             staff_name(first_contact) AS first_contact_name, first_handler,
             staff_name(first_handler) AS first_handler_name, opened, held_since, accepted, due, provisional,
-            limit_unit, concluded, result, notified, delivered, served, closed, on_time, days_late
+            limit_unit, concluded, result, notified, delivered, served, closed, on_time, days_late, window_code,
+            window_name(window_code) AS window_name, acceptance, noticed, working_days, deemed, wrong_returns,
+            undone_decisions
             FROM main.report_case""",
         "events": f"""SELECT file, line, id AS event_id, ts, substr(ts, 1, 10) AS day, staff,
             staff_name(staff) AS staff_name, type, event_label(type) AS type_name, case_id, {detail} AS detail
@@ -239,6 +241,7 @@ def _functions(home: Home, today: dt.date, reveal: bool) -> dict[str, tuple[int,
         "staff_name": (1, _texts(roster.name)),
         "service_name": (1, service_name),
         "department_name": (1, _texts(catalog.department_name)),
+        "window_name": (1, _texts(lambda w: roster.windows[w].name if w in roster.windows else w)),
         "status_name": (1, _texts(lambda s: STATUS.get(s, s))),
         "event_label": (1, _texts(label)),
         "today": (0, lambda: today.isoformat()),

@@ -22,11 +22,10 @@ from typing import Any
 
 import orjson
 
-from svccli.core.cases import Case
-from svccli.core.deadlines import due, served_late, unit_of
 from svccli.core.fold import Fold, fold
-from svccli.core.overdue import check_case
 from svccli.core.problems import Problem
+from svccli.core.register import short as short_number
+from svccli.store.case_rows import case_row, case_text, text_of
 from svccli.store.catalog_cache import key_of
 from svccli.store.home import Home
 from svccli.store.log import Line, read_file
@@ -47,13 +46,40 @@ CREATE TABLE IF NOT EXISTS report_case(case_id TEXT PRIMARY KEY, service TEXT, s
     in_transit INTEGER, applicant TEXT, phone TEXT, id_number TEXT, holder TEXT, first_contact TEXT,
     first_handler TEXT, opened TEXT, held_since TEXT, accepted TEXT, concluded TEXT, result TEXT, notified TEXT,
     delivered TEXT, served TEXT, closed TEXT, department TEXT, due TEXT, provisional INTEGER, limit_unit TEXT,
-    on_time INTEGER, days_late INTEGER);
+    on_time INTEGER, days_late INTEGER, opened_at TEXT, window_code TEXT, acceptance TEXT, noticed TEXT,
+    working_days INTEGER, deemed TEXT, wrong_returns INTEGER, undone_decisions INTEGER);
 CREATE INDEX IF NOT EXISTS report_case_open ON report_case(is_open);
+CREATE TABLE IF NOT EXISTS report_text(case_id TEXT PRIMARY KEY, text TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS report_item(code TEXT PRIMARY KEY, name TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS report_document(number TEXT NOT NULL, short TEXT NOT NULL, case_id TEXT, kind TEXT,
+    ts TEXT, file TEXT, line INTEGER);
+CREATE INDEX IF NOT EXISTS report_case_phone4 ON report_case(substr(phone, -4));
+CREATE INDEX IF NOT EXISTS report_case_phone ON report_case(phone);
+CREATE INDEX IF NOT EXISTS report_case_id_number ON report_case(id_number);
+CREATE INDEX IF NOT EXISTS report_case_applicant ON report_case(applicant);
+CREATE INDEX IF NOT EXISTS report_case_department ON report_case(department);
+CREATE INDEX IF NOT EXISTS report_case_service ON report_case(service);
+CREATE INDEX IF NOT EXISTS report_case_holder ON report_case(holder);
+CREATE INDEX IF NOT EXISTS report_case_status ON report_case(status);
+CREATE INDEX IF NOT EXISTS report_case_opened ON report_case(opened);
+CREATE INDEX IF NOT EXISTS report_document_number ON report_document(number);
+CREATE INDEX IF NOT EXISTS report_document_short ON report_document(short);
+CREATE INDEX IF NOT EXISTS report_inquiry_phone4 ON report_inquiry(substr(phone, -4));
 CREATE TABLE IF NOT EXISTS report_problem(path TEXT, line INTEGER, message TEXT, warning INTEGER, torn INTEGER,
     soft INTEGER, case_id TEXT);
 """
-TABLES = ("report_file", "report_event", "report_inquiry", "report_case", "report_problem", "report_meta")
-CASE_COLUMNS = 26
+TABLES = (
+    "report_file",
+    "report_event",
+    "report_inquiry",
+    "report_case",
+    "report_text",
+    "report_item",
+    "report_document",
+    "report_problem",
+    "report_meta",
+)
+CASE_COLUMNS = 34
 INQUIRY_FIELDS = (
     "channel",
     "person",
@@ -104,14 +130,36 @@ def update(conn: sqlite3.Connection, home: Home, today: dt.date, cutoff: str | N
     catalog, day = key_of(home), today.isoformat()
     if everything or _meta(conn, "catalog") != catalog:
         _refold_all(conn, home, today)
+        _store_items(conn, home)
     else:
-        if _meta(conn, "today") != day:  # dates run on for the open cases only
-            named |= {i for (i,) in conn.execute("SELECT case_id FROM report_case WHERE is_open = 1")}
+        if _meta(conn, "today") != day:
+            named |= _moved_by_the_day(conn, _meta(conn, "today"), day)
         _refold(conn, home, today, sorted(named))
     if (_meta(conn, "catalog"), _meta(conn, "today")) != (catalog, day):
         conn.executemany("INSERT OR REPLACE INTO report_meta VALUES (?, ?)", [("catalog", catalog), ("today", day)])
     rows = conn.execute("SELECT path, line, message, warning, torn, soft FROM report_problem ORDER BY path, line")
     return [Problem(p, n, m, bool(w), bool(t), bool(s)) for p, n, m, w, t, s in rows]
+
+
+def _moved_by_the_day(conn: sqlite3.Connection, before: str | None, day: str) -> set[str]:
+    """The open cases whose row another date can change: a running pause moves the due date (suspended),
+    and only past the due date do the days late grow and a case become deemed approved (due before the
+    later of the two dates). Nothing else in a row depends on the date (tests/test_search.py compares the
+    rows so updated with rows built afresh): a new day's first query refolds these, not every open case."""
+    if before is None:
+        rows = conn.execute("SELECT case_id FROM report_case WHERE is_open = 1")
+    else:
+        rows = conn.execute(
+            "SELECT case_id FROM report_case WHERE is_open = 1 AND (status = 'suspended' OR due < ?)",
+            (max(before, day),),
+        )
+    return {i for (i,) in rows}
+
+
+def _store_items(conn: sqlite3.Connection, home: Home) -> None:
+    """Each item's name, for listings of many cases (decoding a stored item for its name costs more)."""
+    conn.execute("DELETE FROM report_item")
+    conn.executemany("INSERT INTO report_item VALUES (?, ?)", ((c, i.name) for c, i in home.catalog.items.items()))
 
 
 def _meta(conn: sqlite3.Connection, key: str) -> Any:
@@ -165,7 +213,7 @@ def _store_file(conn: sqlite3.Connection, rel: str, mark: FileMark, found: list[
 
 
 def _store_lines(conn: sqlite3.Connection, lines: list[Line]) -> set[str]:
-    named, events, inquiries, loose = set(), [], [], Fold(timeline=False)
+    named, events, inquiries, documents, loose = set(), [], [], [], Fold(timeline=False)
     for ln in lines:
         e = ln.event
         case_id = e.get("case") if isinstance(e.get("case"), str) and e.get("case") else None
@@ -175,15 +223,15 @@ def _store_lines(conn: sqlite3.Connection, lines: list[Line]) -> set[str]:
         else:  # no case to fold it with: its problems (an unknown type, a missing case id) are found now
             loose.apply(e, ln.path, ln.line)
         if e["type"] == "inquiry":
-            inquiries.append((e["id"], e["ts"], e["by"], *(_text(e.get(k)) for k in INQUIRY_FIELDS), ln.path, ln.line))
+            inquiries.append((e["id"], e["ts"], e["by"], *(text_of(e.get(k)) for k in INQUIRY_FIELDS), ln.path, ln.line))
+        elif e["type"] == "document" and isinstance(e.get("number"), str):  # the register's numbers, for svc find
+            number = e["number"]
+            documents.append((number, short_number(number), case_id, text_of(e.get("kind")), e["ts"], ln.path, ln.line))
     conn.executemany("INSERT INTO report_event VALUES (?, ?, ?, ?, ?, ?, ?, ?)", events)
     conn.executemany(f"INSERT INTO report_inquiry VALUES ({', '.join('?' * 16)})", inquiries)
+    conn.executemany("INSERT INTO report_document VALUES (?, ?, ?, ?, ?, ?, ?)", documents)
     _store_problems(conn, loose.take_problems(), "")
     return named
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ("" if value is None else str(value))
 
 
 def _store_problems(conn: sqlite3.Connection, problems: Iterable[Problem], case_id: str | None) -> None:
@@ -209,6 +257,7 @@ def _refold(conn: sqlite3.Connection, home: Home, today: dt.date, ids: list[str]
 def _refold_all(conn: sqlite3.Connection, home: Home, today: dt.date) -> None:
     """Fold every case again, a batch of cases at a time (a year's events never held at once)."""
     conn.execute("DELETE FROM report_case")
+    conn.execute("DELETE FROM report_text")
     conn.execute("DELETE FROM report_problem WHERE case_id IS NOT NULL AND case_id != ''")
     rows = conn.execute(
         "SELECT case_id, file, line, body FROM report_event WHERE case_id IS NOT NULL ORDER BY case_id"
@@ -226,82 +275,18 @@ def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 def _store_cases(conn: sqlite3.Connection, home: Home, today: dt.date, groups: list[tuple[str, list]]) -> None:
     for case_id, rows in groups:
-        folded = fold((Line(f, n, orjson.loads(body)) for f, n, body in rows), timeline=False)
+        lines = [Line(f, n, orjson.loads(body)) for f, n, body in rows]
+        folded = fold(lines, timeline=False)
         conn.execute("DELETE FROM report_case WHERE case_id = ?", (case_id,))
+        conn.execute("DELETE FROM report_text WHERE case_id = ?", (case_id,))
         conn.execute("DELETE FROM report_problem WHERE case_id = ?", (case_id,))
         _store_problems(conn, folded.problems, case_id)
         case = folded.cases.get(case_id)
         if case is not None:  # none when its intake is missing or wrong (a problem says so)
             conn.execute(
-                f"INSERT INTO report_case VALUES ({', '.join('?' * CASE_COLUMNS)})", case_row(case, home, today)
+                f"INSERT INTO report_case VALUES ({', '.join('?' * CASE_COLUMNS)})",
+                case_row(case, home, today, [ln.event for ln in lines]),
             )
-
-
-def case_row(case: Case, home: Home, today: dt.date) -> tuple:
-    """One report_case row: the case's facts, then what the catalogue and the date make of them."""
-    a = case.applicant
-    served = min((d for d in (case.delivered_on, case.notified_on) if d), default=None)
-    facts = (
-        case.id,
-        case.service,
-        case.status,
-        int(case.is_open),
-        int(case.in_transit is not None),
-        _text(a.get("name")),
-        _text(a.get("phone")),
-        _text(a.get("id_number")),
-        case.holder,
-        case.first_contact,
-        case.first_handler,
-        case.opened[:10],
-        held_since(case),
-        _iso(case.accepted_on),
-        _iso(case.concluded_on),
-        case.result,
-        _iso(case.notified_on),
-        _iso(case.delivered_on),
-        _iso(served),
-        _iso(case.closed_on),
-    )
-    return facts + _timing(case, home, today)
-
-
-def _timing(case: Case, home: Home, today: dt.date) -> tuple:
-    """department, due, provisional, limit_unit, on_time, days_late — as `svc show` and `svc overdue`
-    give them. A closed case is counted as it stood the day it closed (a pause ends there)."""
-    catalog, calendar = home.catalog, home.calendar
-    item = catalog.item(case.service)
-    if item is None:  # an item no longer in the catalogue: no time limit to count
-        return "", None, 0, "", None, None
-    d = due(case, item, catalog.office.rules, calendar, today if case.is_open else (case.closed_on or today))
-    late = served_late(case, d, calendar) if d else None
-    on_time = None if late is None else int(late == 0)
-    if d is None:
-        days = None
-    elif case.is_open:  # the daily check's count: 0 until it lists the case as overdue or deemed
-        days = next(
-            (f.days_late for f in check_case(case, catalog, calendar, today, None) if f.kind in ("overdue", "deemed")),
-            0,
-        )
-    else:
-        days = late  # served: days after the due date; closed otherwise (withdrawn, sent back): none
-    return (
-        item.department,
-        _iso(d.due) if d else None,
-        int(bool(d and d.provisional)),
-        d.unit if d else unit_of(item, catalog.office.rules),
-        on_time,
-        days,
-    )
-
-
-def held_since(case: Case) -> str:
-    """The day the holder took the case: the last handover received, else acceptance, else intake."""
-    for h in reversed(case.handovers):
-        if h.get("received"):
-            return str(h["received"].get("ts", ""))[:10]
-    return _iso(case.accepted_on) or case.opened[:10]
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None
+            conn.execute(
+                "INSERT INTO report_text VALUES (?, ?)", (case_id, case_text(case, home, [ln.event for ln in lines]))
+            )

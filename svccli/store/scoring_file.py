@@ -46,7 +46,18 @@ def scheme_from(n: Node) -> Scheme | None:
         bands=_bands(n),
         awards=tuple(_award(a) for a in n.items("awards", what="奖项") if a.ok),
         ladders=_ladders(n, sanctions),
+        floor=n.number("category_floor", default=0.0),
+        failed_quarters=_failed_quarters(n),
+        disqualifiers={d.code("code"): d.text("name", required=True) for d in n.items("award_disqualifiers") if d.ok},
     )
+
+
+def _failed_quarters(n: Node) -> int:
+    """year_rules two_failed_quarters: how many failed quarters fail a window's year (the seed: two)."""
+    for r in n.items("year_rules", what="年度规则"):
+        if r.ok and r.code("code") == "two_failed_quarters":
+            return r.integer("failed_quarters", default=2)
+    return 2
 
 
 def _category(n: Node, codes: dict) -> Category:
