@@ -100,7 +100,9 @@ def test_nothing_is_recorded_when_the_pdf_cannot_be_made(office, tmp_path):
     base = office.path / "templates" / "receipt.html.j2"
     shipped = Path(__file__).resolve().parent.parent / "templates" / "receipt.html.j2"
     base.write_text(
-        shipped.read_text(encoding="utf-8").replace("{% block body %}", '{% block body %}<img src="http://192.0.2.1/x.png">'),
+        shipped.read_text(encoding="utf-8").replace(
+            "{% block body %}", '{% block body %}<img src="http://192.0.2.1/x.png">'
+        ),
         encoding="utf-8",
     )
     args = ["intake", "ZG-001", "--applicant", "王小明", "--phone", "13957310222", *ZG]

@@ -35,7 +35,9 @@ STATUS = {
     "lapsed": "逾期未补正终止",
     "returned": "已退件",
 }
-RESULTS = {"approved": "准予许可/办理", "denied": "不予许可/办理", "replied": "答复"}
+# A decision's result in listings and timelines, one word each; paper says 准予许可 or 准予办理 as the
+# item is a licence or not (core/wording.result_text).
+RESULTS = {"approved": "准予", "denied": "不予", "replied": "答复"}
 
 
 @dataclass(frozen=True)

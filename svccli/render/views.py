@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import replace
 
 from svccli.core.calendar import Calendar
-from svccli.core.cases import RESULTS, STATUS, Case, effective_day
+from svccli.core.cases import STATUS, Case, effective_day
 from svccli.core.catalog import Catalog
 from svccli.core.deadlines import PAUSE_REASONS, days_between, due, unit_of
 from svccli.core.describe import DELIVERY_METHODS, UNIT_NAMES, days_text, delivery_method
@@ -149,8 +149,8 @@ def case_view(case: Case, catalog: Catalog, roster: Roster, calendar: Calendar, 
         "handover": _handover_view(case, item, roster),
         "conclusion": {
             "result": case.result,
-            "result_name": RESULTS.get(case.result, case.result),
-            "result_text": result_text(case.result, item.licensing),  # one phrase on paper (core/wording.py)
+            "result_name": result_text(case.result, item.licensing),  # one phrase (core/wording.py)
+            "result_text": result_text(case.result, item.licensing),
             "date": case.concluded_on.isoformat() if case.concluded_on else "",
             "note": case.decision.get("note", ""),
             "reasons": case.decision.get("reasons", ""),

@@ -223,7 +223,9 @@ def _store_lines(conn: sqlite3.Connection, lines: list[Line]) -> set[str]:
         else:  # no case to fold it with: its problems (an unknown type, a missing case id) are found now
             loose.apply(e, ln.path, ln.line)
         if e["type"] == "inquiry":
-            inquiries.append((e["id"], e["ts"], e["by"], *(text_of(e.get(k)) for k in INQUIRY_FIELDS), ln.path, ln.line))
+            inquiries.append(
+                (e["id"], e["ts"], e["by"], *(text_of(e.get(k)) for k in INQUIRY_FIELDS), ln.path, ln.line)
+            )
         elif e["type"] == "document" and isinstance(e.get("number"), str):  # the register's numbers, for svc find
             number = e["number"]
             documents.append((number, short_number(number), case_id, text_of(e.get("kind")), e["ts"], ln.path, ln.line))

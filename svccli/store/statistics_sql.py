@@ -66,18 +66,20 @@ GROUPS = {
 NAMES = {c: n for c, n, *_ in (*COUNTS, *SUMS, *AVERAGES, *RATES)} | {"overdue": "超期"}
 
 
-def bounds(month: str) -> tuple[str, str]:
-    """The first and last day of a YYYY-MM month, as checked ISO dates."""
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
-        raise ValueError(f"不是有效月份：{month!r}")
-    first = dt.date.fromisoformat(month + "-01")
+def bounds(period: str) -> tuple[str, str]:
+    """The first and last day of a month (YYYY-MM) or a year (YYYY), as checked ISO dates."""
+    if re.fullmatch(r"\d{4}", period):
+        return f"{period}-01-01", f"{period}-12-31"
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+        raise ValueError(f"不是有效月份：{period!r}")
+    first = dt.date.fromisoformat(period + "-01")
     last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
     return first.isoformat(), last.isoformat()
 
 
-def query(month: str, keys: tuple[str, ...], table: str = "cases") -> str:
-    """The month's figures per group of `keys` (none: one row for all), in the order of `keys`."""
-    s, e = bounds(month)
+def query(period: str, keys: tuple[str, ...], table: str = "cases") -> str:
+    """The figures of a month (or a year) per group of `keys` (none: one row for all), in key order."""
+    s, e = bounds(period)
     served = f"CASE WHEN served BETWEEN '{s}' AND '{e}' THEN working_days END"
     columns = [
         *keys,
