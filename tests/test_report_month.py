@@ -87,3 +87,16 @@ def test_the_page_as_pdf(sample, tmp_path):
     assert "2026年11月政务服务办件统计" in text and "县不动产登记中心" in text
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "A4" in info
+
+
+def test_the_page_counts_the_offices_own_figures(sample, tmp_path):
+    filed = sample.run(
+        "complaint", "file", "--against", "S001", "--about", "attitude", "--text", "态度生硬",
+        "--from", "赵六", "--phone", "13800001111", today="2026-11-26T10:00", staff="S019",
+    )  # fmt: skip
+    assert filed.exit_code == 0, filed.output
+    page = tmp_path / "month.html"
+    _report(sample, "--html", str(page))
+    text = page.read_text(encoding="utf-8")
+    assert "投诉</td>" in text and "共 1（受理 1）" in text
+    assert "首问登记</td>" in text and "来电 1" in text

@@ -118,13 +118,20 @@ def _week_label(monday: str, month: str) -> str:
 
 
 def _office_figures(figures: dict[str, dict[str, int]]) -> list[tuple[str, str]]:
-    names = {"inquiries": INQUIRY_CHANNELS, "documents": {k: v[0] for k, v in DOCUMENTS.items()}}
+    names = {
+        "inquiries": INQUIRY_CHANNELS,
+        "documents": {k: v[0] for k, v in DOCUMENTS.items()},
+        "complaints": {"filed": "受理", "upheld": "查实", "dismissed": "不属实"},
+    }
     rows = []
     for key, title, _ in OFFICE_FIGURES:
         counted = figures.get(key, {})
         kinds = names.get(key, {})
         detail = "、".join(f"{kinds.get(k, _event_name(k))} {n}" for k, n in sorted(counted.items()))
-        rows.append((title, f"共 {sum(counted.values())}" + (f"（{detail}）" if detail else "")))
+        total = (
+            counted.get("filed", 0) if key == "complaints" else sum(counted.values())
+        )  # resolutions are no more filed
+        rows.append((title, f"共 {total}" + (f"（{detail}）" if detail else "")))
     return rows
 
 

@@ -37,6 +37,12 @@ OFFICE_FIGURES = (
         "WHERE type = 'document' AND day BETWEEN ? AND ? GROUP BY 1",
     ),
     (
+        "complaints",
+        "投诉",
+        "SELECT CASE WHEN type = 'complaint' THEN 'filed' ELSE json_extract(detail, '$.result') END AS key, "
+        "count(*) AS n FROM events WHERE type IN ('complaint', 'complaint-resolve') AND day BETWEEN ? AND ? GROUP BY 1",
+    ),
+    (
         "backdated",
         "补录记录",
         "SELECT type AS key, count(*) AS n FROM events "
@@ -136,8 +142,11 @@ def _weeks(run: Callable[[str], list[dict[str, Any]]], first: str, last: str) ->
 def _trend(run: Callable[[str], list[dict[str, Any]]], month: str, totals: dict[str, Any]) -> list[dict[str, Any]]:
     """The overdue count of each of the 12 months before, and this month's: one query (one Spark job)."""
     months = _months_before(month, 12)
-    sql = " UNION ALL ".join(f"SELECT '{m}' AS month, t{i}.* FROM ({query(m, ())}) t{i}" for i, m in enumerate(months))
-    found = {r["month"]: rates(r)["overdue"] for r in run(sql)}
+    late = ("concluded_late", "overdue_open")
+    sql = " UNION ALL ".join(
+        f"SELECT '{m}' AS month, t{i}.* FROM ({query(m, (), only=late)}) t{i}" for i, m in enumerate(months)
+    )
+    found = {r["month"]: int(r["concluded_late"] + r["overdue_open"]) for r in run(sql)}
     return [{"month": m, "overdue": found[m]} for m in months] + [{"month": month, "overdue": totals["overdue"]}]
 
 

@@ -77,16 +77,24 @@ def bounds(period: str) -> tuple[str, str]:
     return first.isoformat(), last.isoformat()
 
 
-def query(period: str, keys: tuple[str, ...], table: str = "cases") -> str:
-    """The figures of a month (or a year) per group of `keys` (none: one row for all), in key order."""
+def query(period: str, keys: tuple[str, ...], table: str = "cases", only: tuple[str, ...] = ()) -> str:
+    """The figures of a month (or a year) per group of `keys` (none: one row for all), in key order;
+    `only` these counted figures when given (a small plan: the trend asks two figures of 13 months)."""
     s, e = bounds(period)
     served = f"CASE WHEN served BETWEEN '{s}' AND '{e}' THEN working_days END"
+    counts = [c for c in COUNTS if not only or c[0] in only]
     columns = [
         *keys,
-        *(f"SUM(CASE WHEN {cond.format(s=s, e=e)} THEN 1 ELSE 0 END) AS {name}" for name, _, cond in COUNTS),
-        *(f"SUM(CASE WHEN {cond.format(s=s, e=e)} THEN {value} ELSE 0 END) AS {name}" for name, _, value, cond in SUMS),
-        *(f"{form.format(x=served)} AS {name}" for name, _, form in AVERAGES),
+        *(f"SUM(CASE WHEN {cond.format(s=s, e=e)} THEN 1 ELSE 0 END) AS {name}" for name, _, cond in counts),
     ]
+    if not only:
+        columns += [
+            *(
+                f"SUM(CASE WHEN {cond.format(s=s, e=e)} THEN {value} ELSE 0 END) AS {name}"
+                for name, _, value, cond in SUMS
+            ),
+            *(f"{form.format(x=served)} AS {name}" for name, _, form in AVERAGES),
+        ]
     group = f" GROUP BY {', '.join(keys)} ORDER BY {', '.join(keys)}" if keys else ""
     return f"SELECT {', '.join(columns)} FROM {table}{group}"
 
