@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -72,3 +73,25 @@ def test_since_leaves_earlier_months_out(sample, tmp_path):
     assert _rows(target, "cases", "SELECT DISTINCT month FROM t") == [(11,)]
     bad = sample.run("export", str(target), "--since", "2026-13")
     assert bad.exit_code == 2 and "--since" in bad.output and "YYYY-MM" in bad.output
+
+
+def test_the_offices_own_records_as_tables(sample, tmp_path):
+    data = Path(__file__).parent / "data" / "attendance" / "2026-11_attlog.dat"
+    imported = sample.run("attendance", "import", str(data), today="2026-11-30T18:00", staff="S019")
+    assert imported.exit_code == 0, imported.output
+    filed = sample.run(
+        "complaint", "file", "--against", "S001", "--about", "attitude", "--text", "态度生硬",
+        "--from", "赵六", "--phone", "13800001111", today="2026-11-26T10:00", staff="S019",
+    )  # fmt: skip
+    assert filed.exit_code == 0, filed.output
+    target = tmp_path / "out"
+    assert sample.run("export", str(target), today="2026-11-30T18:00").exit_code == 0
+    leave = _rows(target, "leave", "SELECT leave_id, status, days FROM t ORDER BY 1")
+    assert len(leave) == 6 and all(isinstance(days, float) for _, _, days in leave)
+    kinds = dict(_rows(target, "attendance", "SELECT kind, count(*) FROM t GROUP BY 1"))
+    assert kinds.get("late", 0) > 0  # the fixture's month has lates
+    assert _rows(target, "complaints", "SELECT about, complainant, phone FROM t") == [
+        ("attitude", "赵*", "138****1111")
+    ]
+    scores = _rows(target, "scores", "SELECT DISTINCT quarter, month FROM t")
+    assert scores == [("2026Q4", 10)]  # a quarter is filed under its first month

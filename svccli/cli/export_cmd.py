@@ -12,7 +12,16 @@ from svccli.cli.params import MONTH, TEXT
 from svccli.core.calendar import CalendarError
 from svccli.errors import DataError, UsageError
 
-NAMES = {"cases": "案件", "events": "记录", "inquiries": "首问登记", "documents": "文书"}
+NAMES = {
+    "cases": "案件",
+    "events": "记录",
+    "inquiries": "首问登记",
+    "documents": "文书",
+    "leave": "请假",
+    "attendance": "考勤问题",
+    "complaints": "投诉",
+    "scores": "考核得分",
+}
 
 
 @click.command("export")
@@ -28,7 +37,8 @@ def export_cmd(app: App, target: Path, since: str | None, reveal: bool, reason: 
 
     \b
     按 表/office=中心代码/year=年/month=月/ 分区：cases（案件，每件一行，按收件月）、events（全部记录）、
-    inquiries（首问登记）、documents（文书编号）。字段与 svc sql 的视图相同，说明见 docs/export.md。
+    inquiries（首问登记）、documents（文书编号）、leave（请假）、attendance（考勤问题）、complaints（投诉）、
+    scores（季度考核得分）。字段说明见 docs/export.md。
     个人信息默认打码；再次导出只重写有变化的月份。
     """
     from svccli.store import export, report_sql, reporting

@@ -7,6 +7,8 @@ what it means there, masked the same way unless the caller reveals:
              complaints, scores — in the month it was recorded;
   inquiries  the first-contact ledger, in the month of the inquiry;
   documents  the numbers of the document register (events of type "document"), in their month;
+  leave, attendance, complaints, scores
+             the office's own records as its commands show them (store/export_office.py);
   offices    one row: the office's name and region (office.yaml), not partitioned by month.
 
 Layout (Hive partitions, which DuckDB's and Spark's readers turn into columns):
@@ -31,6 +33,8 @@ import orjson
 
 from svccli.core.problems import Problem
 from svccli.store import report_sql
+from svccli.store.export_office import COLUMNS as OFFICE_COLUMNS
+from svccli.store.export_office import FLOATS, office_rows
 from svccli.store.home import Home
 
 SCHEMA_VERSION = 1
@@ -86,6 +90,13 @@ def export(home: Home, target: Path, today: dt.date, reveal: bool, since: str | 
         months = _by_month(found.columns, found.rows, month_of, since)
         done.rows[table] = sum(len(rows) for rows in months.values())
         _write_table(folder, found.columns, months, integers, since, done, reveal)
+    for table, rows in office_rows(home, today, reveal).items():
+        columns, _, integers = OFFICE_COLUMNS[table]
+        months = _by_month([*columns, "_day"], rows, "_day", since)
+        trimmed = {m: [r[:-1] for r in found] for m, found in months.items()}
+        done.rows[table] = sum(len(r) for r in trimmed.values())
+        folder = target / table / f"office={office}"
+        _write_table(folder, list(columns), trimmed, integers, since, done, reveal)
     _write_office(home, target / "offices" / f"office={office}", done, reveal)
     return done
 
@@ -167,17 +178,19 @@ def arrow_table(columns: list[str], rows: list[tuple], integers: frozenset[str])
     import pyarrow as pa
 
     schema = pa.schema(
-        [pa.field(c, pa.int64() if c in integers else pa.string()) for c in columns],
+        [pa.field(c, pa.int64() if c in integers else pa.float64() if c in FLOATS else pa.string()) for c in columns],
         metadata={"svccli_export_version": str(SCHEMA_VERSION)},
     )
-    data = {c: [_cell(row[i], c in integers) for row in rows] for i, c in enumerate(columns)}
+    data = {c: [_cell(row[i], c in integers, c in FLOATS) for row in rows] for i, c in enumerate(columns)}
     return pa.Table.from_pydict(data, schema=schema)
 
 
-def _cell(value: object, integer: bool) -> object:
+def _cell(value: object, integer: bool, real: bool) -> object:
     if value is None:
         return None
-    return int(value) if integer else str(value)  # type: ignore[call-overload]
+    if integer:
+        return int(value)  # type: ignore[call-overload]
+    return float(value) if real else str(value)  # type: ignore[arg-type]
 
 
 def _manifest(folder: Path) -> dict:
