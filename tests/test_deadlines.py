@@ -215,35 +215,12 @@ def test_extension_on_time_and_late(office):
 
 def test_extension_over_the_maximum_needs_a_director(office):
     c = accepted(office)
-    r = office.run("extend", c, "--days", "11", "--reason", "重大复杂", "--basis", "制度", today="2026-11-23T09:00")
+    extend = ["extend", c, "--days", "11", "--reason", "重大复杂", "--basis", "制度"]
+    r = office.run(*extend, today="2026-11-23T09:00")
     assert r.exit_code == 1 and "主任" in r.stderr
-    r = office.run(
-        "extend",
-        c,
-        "--days",
-        "11",
-        "--reason",
-        "重大复杂",
-        "--basis",
-        "制度",
-        "--approved-by",
-        "S020",
-        today="2026-11-23T09:00",
-    )
+    r = office.run(*extend, "--approved-by", "S020", today="2026-11-23T09:00")
     assert r.exit_code == 1  # S020 is the deputy director
-    r = office.run(
-        "extend",
-        c,
-        "--days",
-        "11",
-        "--reason",
-        "重大复杂",
-        "--basis",
-        "制度",
-        "--approved-by",
-        "S019",
-        today="2026-11-23T09:00",
-    )
+    r = office.run(*extend, "--approved-by", "S019", today="2026-11-23T09:00")
     assert r.exit_code == 0, r.output
 
 

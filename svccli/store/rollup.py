@@ -18,6 +18,7 @@ from typing import Any
 from svccli.store.monthly import MonthReport, build
 
 ENGINES = ("duckdb", "spark")
+LOGGING = Path(__file__).with_name("log4j2.properties")
 
 
 class NoExport(Exception):
@@ -80,6 +81,8 @@ def _spark(folders: list[Path]) -> Callable[[str], list[dict[str, Any]]]:
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", "4")
+        # errors only on stderr: the driver's JVM reads this before it logs anything
+        .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={LOGGING.as_uri()}")
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
