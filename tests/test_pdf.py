@@ -110,3 +110,13 @@ def test_nothing_is_recorded_when_the_pdf_cannot_be_made(office, tmp_path):
     assert r.exit_code == 1 and "外部资源" in r.output
     assert [p.read_bytes() for p in office.records()] == before
     assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob(".*.tmp"))  # no page, no leftover
+
+
+def test_each_document_of_a_step_is_numbered_from_one(tmp_path):
+    long = PAGE.format(more="<p>本机关依法审查后认为，该申请事项依法不属于本机关职权范围，决定不予受理。</p>" * 40)
+    path = tmp_path / "two.pdf"
+    path.write_bytes(pdf_bytes(long, PAGE.format(more="")))
+    pages = _pages(path)
+    assert pages >= 3
+    last = _tool("pdftotext", "-f", str(pages), "-l", str(pages), str(path), "-").replace(" ", "")
+    assert "—1—" in last  # the second document starts again at 1

@@ -53,7 +53,7 @@ class Written:
             return
         from svccli.render.pdf import pdf_bytes
 
-        self.pdf_temp = _write_temp(self.pdf, pdf_bytes(bind_pages(self.pages)), self.recording, "--pdf")
+        self.pdf_temp = _write_temp(self.pdf, pdf_bytes(*self.pages), self.recording, "--pdf")
 
     def temps(self) -> list[Path]:
         return [t for t in (self.temp, self.pdf_temp) if t is not None]
