@@ -95,3 +95,11 @@ def test_the_offices_own_records_as_tables(sample, tmp_path):
     ]
     scores = _rows(target, "scores", "SELECT DISTINCT quarter, month FROM t")
     assert scores == [("2026Q4", 10)]  # a quarter is filed under its first month
+
+
+def test_a_folder_that_cannot_be_made_is_said_in_chinese(sample, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    r = sample.run("export", str(blocker / "sub"))
+    assert r.exit_code == 1 and "无法写入" in r.output and "ENOTDIR" in r.output
+    assert not any(c.isascii() and c.isalpha() for c in r.output.split("（", 2)[-1].split("，")[0])

@@ -57,7 +57,9 @@ def export_cmd(app: App, target: Path, since: str | None, reveal: bool, reason: 
     except (report_sql.Refused, report_sql.BadQuery, CalendarError) as e:
         raise DataError(str(e)) from None
     except OSError as e:
-        raise DataError(f"无法写入 {target}：{e.strerror or e}") from None
+        from svccli.store.durable import reason as why
+
+        raise DataError(f"无法写入 {target}（{why(e)}）") from None
     report(done.problems)
     counts = "、".join(f"{NAMES[t]} {n} 条" for t, n in done.rows.items())
     click.echo(f"已导出到 {target}：{counts}")

@@ -287,7 +287,9 @@ class SvcGroup(click.Group):
         except StoreError as e:
             raise DataError(str(e)) from None
         except OSError as e:
-            raise DataError(f"文件操作失败：{e.filename or ''} {e.strerror or e}") from None
+            from svccli.store.durable import reason
+
+            raise DataError(f"文件操作失败：{e.filename or ''}（{reason(e)}）") from None
         except UnicodeError as e:
             raise UsageError(f"参数或文件含无法处理的字符：{e}") from None
 

@@ -22,7 +22,7 @@ import click
 from svccli.cli.context import App, warn
 from svccli.errors import UsageError
 from svccli.render.documents import bind_pages
-from svccli.store.durable import _fault, _write_all, lstat_kind
+from svccli.store.durable import _fault, _write_all, lstat_kind, reason
 
 FORCE, PDF = "svccli.html_force", "svccli.pdf"
 PDF_ONLY = Path("（仅 PDF）")  # `html` when only --pdf was given: pages are rendered, no HTML file written
@@ -103,7 +103,7 @@ def put_in_place(doc: Written, recorded: bool) -> None:
             remove(temp)
             if not recorded:
                 raise _fault("改名为", str(target), e, "文书未写入") from None
-            warn(f"记录已保存，但{doc.name}未能写入 {target}（{e.strerror or e}）；请用 svc print 重新打印")
+            warn(f"记录已保存，但{doc.name}未能写入 {target}（{reason(e)}）；请用 svc print 重新打印")
             continue
         _fsync_folder(target.parent)
         click.echo(f"（{doc.name}已写入 {target}）", err=True)

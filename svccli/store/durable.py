@@ -60,14 +60,26 @@ ERRNO_TEXT = {
     errno.EDQUOT: "超出磁盘配额",
     errno.ENOENT: "文件或目录不存在",
     errno.ELOOP: "是符号链接，不经由链接读写",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EISDIR: "是文件夹",
+    errno.EEXIST: "已存在",
+    errno.ENAMETOOLONG: "文件名太长",
+    errno.EBUSY: "正被占用",
+    errno.EMFILE: "打开的文件太多",
+    errno.ENOTEMPTY: "文件夹不是空的",
 }
 
 
 def _fault(step: str, where: str, e: OSError, outcome: str) -> StoreError:
     """One line: what failed, where, the system's reason, and what it means for the record."""
+    return StoreError(f"{outcome}：{step} {where} 时出错（{reason(e)}）")
+
+
+def reason(e: OSError) -> str:
+    """The system's reason in Chinese where it is a common one, with its code (ENOSPC …)."""
     name = errno.errorcode.get(e.errno, "") if e.errno else ""
     text = ERRNO_TEXT.get(e.errno or 0) or e.strerror or (os.strerror(e.errno) if e.errno else str(e))
-    return StoreError(f"{outcome}：{step} {where} 时出错（{text}{'，' + name if name else ''}）")
+    return text + ("，" + name if name else "")
 
 
 def _close_quietly(fd: int) -> None:

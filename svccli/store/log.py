@@ -31,6 +31,7 @@ from svccli.store.durable import (  # noqa: F401  (LockTimeout, StoreError: what
     lock_timeout,
     lstat_kind,
     read_regular,
+    reason,
 )
 
 SCHEMA_VERSION = 1
@@ -255,7 +256,7 @@ class RecordLog:
         try:
             return read_regular(path)
         except OSError as e:
-            problems.append(Problem(shown, 0, f"无法读取：{e.strerror or e}"))
+            problems.append(Problem(shown, 0, f"无法读取（{reason(e)}）"))
             return b""
 
 

@@ -21,7 +21,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from svccli.core.problems import Problem
 from svccli.store import fastyaml
-from svccli.store.durable import lstat_kind, read_regular, special_message
+from svccli.store.durable import lstat_kind, read_regular, reason, special_message
 
 # The Chinese names a hand-edited value may be written with instead of the English one (issue 17).
 BOOLEAN_NAMES = {"是": True, "否": False}
@@ -79,7 +79,7 @@ def load_yaml(path: Path, shown: str, problems: list[Problem]):
         raw = read_regular(path)  # a FIFO named *.yaml would block for ever; a link may lead anywhere
     except OSError as e:
         kind = lstat_kind(path)
-        problems.append(Problem(shown, 0, special_message(kind) if kind else f"无法读取：{e.strerror or e}"))
+        problems.append(Problem(shown, 0, special_message(kind) if kind else f"无法读取（{reason(e)}）"))
         return None
     try:
         text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as read_text did
