@@ -94,7 +94,10 @@ def test_the_offices_own_records_as_tables(sample, tmp_path):
         ("attitude", "赵*", "138****1111")
     ]
     scores = _rows(target, "scores", "SELECT DISTINCT quarter, month FROM t")
-    assert scores == [("2026Q4", 10)]  # a quarter is filed under its first month
+    assert scores == [("2026Q4", 12)]  # a quarter is filed under its last month (so --since 2026-11 keeps it)
+    again = tmp_path / "since"
+    assert sample.run("export", str(again), "--since", "2026-11", today="2026-11-30T18:00").exit_code == 0
+    assert _rows(again, "scores", "SELECT DISTINCT quarter FROM t") == [("2026Q4",)]
 
 
 def test_a_folder_that_cannot_be_made_is_said_in_chinese(sample, tmp_path):

@@ -90,7 +90,7 @@ def export(home: Home, target: Path, today: dt.date, reveal: bool, since: str | 
         months = _by_month(found.columns, found.rows, month_of, since)
         done.rows[table] = sum(len(rows) for rows in months.values())
         _write_table(folder, found.columns, months, integers, since, done, reveal)
-    for table, rows in office_rows(home, today, reveal).items():
+    for table, rows in office_rows(home, today, reveal, since).items():
         columns, _, integers = OFFICE_COLUMNS[table]
         months = _by_month([*columns, "_day"], rows, "_day", since)
         trimmed = {m: [r[:-1] for r in found] for m, found in months.items()}

@@ -63,19 +63,20 @@ COLUMNS: dict[str, tuple[tuple[str, ...], str, frozenset[str]]] = {
     ),  # fmt: skip
     "scores": (
         ("quarter", "target", "target_kind", "name", "quarterly", "bonus", "public", "peer", "composite", "grade"),
-        "first_day",
+        "last_day",
         frozenset(),
     ),
 }
 
 
-def office_rows(home: Home, today: dt.date, reveal: bool) -> dict[str, list[tuple]]:
-    """Each table's rows, each row ending with the day its month is taken from."""
+def office_rows(home: Home, today: dt.date, reveal: bool, since: str | None = None) -> dict[str, list[tuple]]:
+    """Each table's rows, each row ending with the day its month is taken from; the scores only of
+    the quarters from `since` (YYYY-MM) on, as scoring a quarter folds every case."""
     makers: dict[str, Callable[[Home, dt.date, bool], list[tuple]]] = {
         "leave": _leave,
         "attendance": _attendance,
         "complaints": _complaints,
-        "scores": _scores,
+        "scores": lambda h, t, r: _scores(h, t, since),
     }
     return {name: make(home, today, reveal) for name, make in makers.items()}
 
@@ -118,11 +119,13 @@ def _complaints(home: Home, today: dt.date, reveal: bool) -> list[tuple]:
     ]  # fmt: skip
 
 
-def _scores(home: Home, today: dt.date, reveal: bool) -> list[tuple]:
-    """Every quarter from the first record's to today's, scored as `svc score` scores it."""
+def _scores(home: Home, today: dt.date, since: str | None) -> list[tuple]:
+    """Every quarter from the first record's (or `since`'s) to today's, scored as `svc score` does."""
     from svccli.store.assessment_data import quarter
 
     first = _first_day(home)
+    if first is not None and since is not None:
+        first = max(first, dt.date.fromisoformat(since + "-01"))
     if home.scoring is None or first is None:
         return []
     rows: list[tuple] = []
@@ -130,12 +133,12 @@ def _scores(home: Home, today: dt.date, reveal: bool) -> list[tuple]:
     code = quarter_of(first)
     while code <= quarter_of(today):
         got = quarter(home, code, cache)
-        start, end = quarter_range(int(code[:4]), int(code[5]))
+        _, end = quarter_range(int(code[:4]), int(code[5]))
         for s in got.scores:
             t = s.target
             rows.append(
                 (code, t.code, t.kind, t.name, s.quarterly, s.bonus, s.public, s.peer, s.composite, s.grade,
-                 start.isoformat())
+                 end.isoformat())
             )  # fmt: skip
         code = quarter_of(end + dt.timedelta(days=1))
     return rows
