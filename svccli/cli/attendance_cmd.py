@@ -18,14 +18,13 @@ from pathlib import Path
 import click
 
 from svccli.cli.context import App, pass_app, report
-from svccli.cli.params import DAY, Text
+from svccli.cli.params import DAY, MONTH, Text
 from svccli.cli.recording import html_option, record, say, show_document
 from svccli.core.attendance import HALVES, KINDS, Judged, punch_id, tally
 from svccli.errors import DataError, UsageError
 from svccli.render.output import emit, output_options
 
 COMMANDS: list[click.Command] = []
-PATROL_ROLES = ("inspector", "deputy_director", "director")
 OBJECTION_DAYS = 2  # objections to a posting within 2 days (working days, as the office's limits count)
 REPORT_COLUMNS = [
     ("staff", "人员编号"),
@@ -59,13 +58,12 @@ def staff_of(app: App, text: str, what: str) -> str:
     raise UsageError(f"{what}：名册中没有人员 “{text}”" + ("（重名，请用人员编号）" if found else ""))
 
 
-def month_span(text: str) -> tuple[dt.date, dt.date]:
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        raise UsageError(f"--month 的值 “{text}” 应为 YYYY-MM")
-    first = dt.date(int(m.group(1)), int(m.group(2)), 1)
-    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    return first, last
+def month_span(month: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of a month that --month (params.MONTH) has checked."""
+    from svccli.store.statistics_sql import bounds
+
+    first, last = bounds(month)
+    return dt.date.fromisoformat(first), dt.date.fromisoformat(last)
 
 
 def week_span(text: str) -> tuple[dt.date, dt.date]:
@@ -234,7 +232,7 @@ def _detail(day: dt.date, half: str, kind: str, kind_name: str, why: str) -> dic
 
 
 @attendance.command("report")
-@click.option("--month", required=True, metavar="YYYY-MM", help="统计月份。")
+@click.option("--month", required=True, type=MONTH, help="统计月份。")
 @click.option("--staff", metavar="STAFF", help="只看一人（人员编号或姓名），并列出每半天的情况。")
 @output_options
 @pass_app
@@ -313,7 +311,7 @@ def object_cmd(app: App, staff: str, day: dt.date, reason: str) -> None:
 
 
 @attendance.command("summary")
-@click.option("--month", required=True, metavar="YYYY-MM", help="通报的月份。")
+@click.option("--month", required=True, type=MONTH, help="通报的月份。")
 @click.option("--unit", metavar="UNIT", help="派出单位（名称或其中的字）；不填则每个单位各一份。")
 @html_option
 @pass_app
@@ -353,7 +351,7 @@ def proxy_cmd(app: App, staff: str, day: dt.date, half: str, other: str | None, 
     if for_ == signer:
         raise UsageError("--for：被代签的人员不能是代签者本人")
     actor = roster.staff[app.actor()]
-    if not any(actor.has_role(r) for r in PATROL_ROLES):
+    if not actor.oversees:
         raise DataError(f"{actor.name} 不是督查人员或中心领导，不能登记巡查发现的代签到")
     event = {"type": "attendance-proxy", "staff": signer, "staff_name": roster.name(signer), "day": day.isoformat()}
     event.update(half=half, **({"for": for_, "for_name": roster.name(for_)} if for_ else {}), note=note or "")

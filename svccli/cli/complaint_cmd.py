@@ -11,7 +11,7 @@ from dataclasses import replace
 import click
 
 from svccli.cli.context import App, pass_app, report
-from svccli.cli.params import PHONE, STAFF, TEXT, Text
+from svccli.cli.params import PHONE, STAFF, TEXT, Named, Text
 from svccli.cli.recording import html_option, next_number, record, render_document, show_document
 from svccli.core.complaints import (
     ABOUT,
@@ -31,27 +31,6 @@ from svccli.render.output import emit, output_options
 from svccli.render.views import office_view
 
 PREFIX = "TS"  # 投诉: complaint numbers TS-<clone>-YYMMDD-NNN
-
-
-class Named(click.ParamType):
-    """One of a fixed set of codes, given by its code or by its Chinese name."""
-
-    name = "CHOICE"
-
-    def __init__(self, names: dict[str, str]):
-        self.names = names
-
-    def get_metavar(self, param, *args, **kwargs) -> str:  # click 8.2 passes ctx by keyword
-        return "[" + "|".join(self.names) + "]"
-
-    def convert(self, value, param, ctx):
-        text = str(value).strip()
-        if text in self.names:
-            return text
-        for code, name in self.names.items():
-            if text == name:
-                return code
-        self.fail(f"“{value}” 不是可选值（{'、'.join(f'{c} {n}' for c, n in self.names.items())}）", param, ctx)
 
 
 def complaints_of(app: App) -> dict[str, Complaint]:

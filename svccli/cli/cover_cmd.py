@@ -16,7 +16,6 @@ from svccli.core.leave import local_text
 from svccli.errors import DataError, UsageError
 from svccli.render.output import emit, output_options
 
-APPROVERS = ("director", "deputy_director", "inspector")
 COVER_COLUMNS = [
     ("id", "备案编号"),
     ("name", "顶岗人员"),
@@ -69,7 +68,7 @@ def add(app: App, name: str, post: str, start: str, end: str, unit: str, approve
     approver = roster.staff.get(approved_by)
     if approver is None:
         raise UsageError(f"--approved-by：人员编号 “{approved_by}” 不在名册中")
-    if not any(approver.has_role(r) for r in APPROVERS):
+    if not approver.oversees:
         raise DataError(f"{approver.name}不是中心领导或督查人员，不能批准临时顶岗")
     first, last = _moment(app, start, "--from", False), _moment(app, end, "--to", True)
     if last <= first:

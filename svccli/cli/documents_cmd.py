@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 import click
 
 from svccli.cli.context import App, pass_app, warn
-from svccli.errors import UsageError
+from svccli.cli.params import MONTH
 from svccli.render.output import emit, output_options
 from svccli.render.views import DOCUMENTS
 from svccli.store.log import Line
@@ -25,13 +23,12 @@ COLUMNS = [
     ("printed", "重印次数"),
     ("last_printed", "最近重印"),
 ]
-MONTH = re.compile(r"\d{4}-\d\d")
 
 
 @click.command()
 @click.option("--case", "case_id", help="只列出该案件的文书。")
 @click.option("--kind", type=click.Choice(list(DOCUMENTS)), help="只列出该类文书。")
-@click.option("--month", help="只列出该月（YYYY-MM）出具的文书。")
+@click.option("--month", type=MONTH, help="只列出该月（YYYY-MM）出具的文书。")
 @output_options
 @pass_app
 def documents(app: App, case_id: str | None, kind: str | None, month: str | None, fmt: str, encoding: str) -> None:
@@ -39,8 +36,6 @@ def documents(app: App, case_id: str | None, kind: str | None, month: str | None
 
     JSON/CSV 字段：number kind kind_name case issued_at issued_on issued_by issued_by_name replaces
     correction replaced_by printed last_printed。"""
-    if month and not MONTH.fullmatch(month):
-        raise UsageError(f"--month：“{month}” 不是 YYYY-MM 格式的月份")
     lines, problems = register_lines(app.home.log, month or "")
     if any(not p.warning for p in problems):
         warn("记录文件有问题（svc check 列出全部）；以下只列出可读的记录")

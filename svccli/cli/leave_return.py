@@ -9,7 +9,7 @@ import click
 from svccli.cli.context import App, pass_app
 from svccli.cli.duty_cmd import leaves_of, moment_of
 from svccli.cli.leave_cmd import _find, _moment, _row, _slip
-from svccli.cli.params import STAFF, Text
+from svccli.cli.params import MONTH, STAFF, Text
 from svccli.cli.recording import html_option, record
 from svccli.core import leave as lv
 from svccli.core.events import label
@@ -114,7 +114,7 @@ def return_cmd(app: App, leave_id: str, at, fmt: str, encoding: str) -> None:
 @click.command("list")
 @click.option("--staff", type=STAFF, help="只列出该人员的请假。")
 @click.option("--open", "only_open", is_flag=True, help="只列出待审批和尚未销假的请假。")
-@click.option("--month", type=Text(7), help="只列出与该月（YYYY-MM）有交叠的请假。")
+@click.option("--month", type=MONTH, help="只列出与该月（YYYY-MM）有交叠的请假。")
 @output_options
 @pass_app
 def leave_list(app: App, staff, only_open: bool, month, fmt: str, encoding: str) -> None:
@@ -123,10 +123,7 @@ def leave_list(app: App, staff, only_open: bool, month, fmt: str, encoding: str)
         raise UsageError(f"--staff：人员编号 “{staff}” 不在名册中")
     span = None
     if month:
-        try:
-            first = dt.datetime.strptime(month.strip() + "-01", "%Y-%m-%d")
-        except ValueError:
-            raise UsageError(f"--month：“{month}” 不是有效月份（YYYY-MM）") from None
+        first = dt.datetime.fromisoformat(month + "-01")  # checked by params.MONTH
         span = (first, (first + dt.timedelta(days=32)).replace(day=1))
     rows = []
     for found in sorted(leaves_of(app).values(), key=lambda x: (x.start, x.id)):

@@ -101,5 +101,28 @@ class Month(click.ParamType):
 
 
 MONTH = Month()
+
+
+class Named(click.ParamType):
+    """One of a fixed set of codes, given by its code or by its Chinese name."""
+
+    name = "CHOICE"
+
+    def __init__(self, names: dict[str, str]):
+        self.names = names
+
+    def get_metavar(self, param, *args, **kwargs) -> str:  # click 8.2 passes ctx by keyword
+        return "[" + "|".join(self.names) + "]"
+
+    def convert(self, value, param, ctx):
+        text = str(value).strip()
+        if text in self.names:
+            return text
+        for code, name in self.names.items():
+            if text == name:
+                return code
+        self.fail(f"“{value}” 不是可选值（{'、'.join(f'{c} {n}' for c, n in self.names.items())}）", param, ctx)
+
+
 TEXT, PHONE, MATERIAL, DEFECT, DAY = Text(), Phone(), CodeCount(), CodeReason(), Day()
 STAFF = Text(40)

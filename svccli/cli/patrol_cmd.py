@@ -13,7 +13,7 @@ import datetime as dt
 
 import click
 
-from svccli.cli.attendance_cmd import PATROL_ROLES, staff_of
+from svccli.cli.attendance_cmd import staff_of
 from svccli.cli.context import App, parse_moment, pass_app, report, warn
 from svccli.cli.params import Text
 from svccli.cli.recording import record, say
@@ -77,7 +77,7 @@ def patrol(app: App, post: str, at: str, note: str | None) -> None:
 
     home = app.checked_home()
     actor = home.roster.staff[app.actor()]
-    if not any(actor.has_role(r) for r in PATROL_ROLES):
+    if not actor.oversees:
         raise DataError(f"{actor.name} 不是督查人员或中心领导，不能登记巡查结果")
     code, when = post_of(app, post), moment(at, "--at")
     if not _in_office_hours(home, when):

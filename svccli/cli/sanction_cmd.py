@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import click
 
-from svccli.cli.complaint_cmd import Named, complaints_of
+from svccli.cli.complaint_cmd import complaints_of
 from svccli.cli.context import App, pass_app, report
-from svccli.cli.params import STAFF, TEXT
+from svccli.cli.params import STAFF, TEXT, Named
 from svccli.cli.recording import html_option, next_number, record, render_document, show_document
 from svccli.core.complaints import ABOUT
 from svccli.core.sanctions import DIRECT, KINDS, LADDERS, Sanction, SanctionRules, sanctions

@@ -11,16 +11,13 @@ import datetime as dt
 import click
 
 from svccli.cli.context import App, parse_moment, pass_app
-from svccli.cli.params import Text
+from svccli.cli.params import TEXT
 from svccli.cli.recording import record
 from svccli.core import assessment as a
 from svccli.core.assessment_records import CANCEL, ENTRY, RATING
 from svccli.errors import DataError, UsageError
 from svccli.render import assessment_view as view
 from svccli.render.output import emit, output_options
-
-OVERSEERS = ("inspector", "director", "deputy_director")
-TEXT = Text()
 
 
 class QuarterGroup(click.Group):
@@ -44,7 +41,7 @@ def overseer(app: App, action: str) -> str:
     """The actor, who must be an inspector (or a director) to `action`."""
     who = app.actor()
     staff = app.home.roster.staff[who]
-    if not any(staff.has_role(r) for r in OVERSEERS):
+    if not staff.oversees:
         raise DataError(f"只有督查人员或中心领导可以{action}（{staff.name} 不是）")
     return who
 
@@ -84,7 +81,7 @@ def show(app: App, quarter: str, only: str | None, explain: str | None, fmt: str
     code = quarter_code(quarter)
     who = app.actor()
     roster = app.home.roster
-    everyone = any(roster.staff[who].has_role(r) for r in OVERSEERS)
+    everyone = roster.staff[who].oversees
     got = load(app, code)
     scores = got.scores
     if not everyone:  # staff see their own score only
@@ -184,14 +181,12 @@ def cancel(app: App, entry: str, reason: str) -> None:
 
 def _target_of(app: App, target: str) -> tuple[str, str, str]:
     """(target, staff | window, note): a temporary cover's entry goes to the window covered."""
-    from svccli.core.cover import fold_covers
-    from svccli.store.office_events import office_events
+    from svccli.cli.duty_cmd import covers_of  # the registered covers, their read problems reported
 
     code = target.strip().upper()
     if code in app.home.roster.staff or code in app.home.roster.windows:
         return code, _target_kind(app, code), ""
-    events, _ = office_events(app.checked_home(), ["cover", "cover-end"])
-    cover = fold_covers(events).get(target.strip())
+    cover = covers_of(app).get(target.strip())
     if cover is not None and cover.window:
         return cover.window, "window", f"临时顶岗人员 {cover.name}（{cover.id}）："
     return code, _target_kind(app, code), ""

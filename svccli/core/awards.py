@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from svccli.core.assessment import Entry, Score
+from svccli.core.assessment import Entry, Score, category_of
 from svccli.core.scoring import Scheme
 
 DISCIPLINE = "work_discipline"
@@ -67,8 +67,7 @@ def _code(scheme: Scheme, e: Entry) -> str:
         return "complaint_upheld"
     if e.item in BY_ITEM:
         return BY_ITEM[e.item]
-    cat = next((c for c in scheme.categories if any(i.code == e.item for i in c.items)), None)
-    if cat is not None and cat.code == DISCIPLINE and e.item not in NOT_DISCIPLINE and e.points < 0:
+    if category_of(scheme, e.item) == DISCIPLINE and e.item not in NOT_DISCIPLINE and e.points < 0:
         return "criticism_or_discipline"
     return ""
 

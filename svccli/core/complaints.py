@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from svccli.core.calendar import Calendar
+from svccli.core.cases import effective_day
 from svccli.core.events import Event
 from svccli.core.roster import Roster
 
@@ -96,11 +97,6 @@ class Complaint:
         return self.status == "upheld"
 
 
-def day_of(event: Event) -> dt.date:
-    """The business date of an event: `on` when back-dated, else the day of its time stamp."""
-    return dt.date.fromisoformat((event.get("on") or event["ts"])[:10])
-
-
 def reply_by(filed: dt.date, days: int, calendar: Calendar) -> dt.date:
     """The answer date: `days` working days after the filing day (the filing day not counted)."""
     return calendar.add_workdays(filed, days)
@@ -120,7 +116,7 @@ def fold_complaints(events: Iterable[Event]) -> dict[str, Complaint]:
                 case=e.get("case_ref", ""),
                 about=e["about"],
                 channel=e.get("channel", "visit"),
-                filed=day_of(e),
+                filed=effective_day(e),
                 reply_by=dt.date.fromisoformat(e["reply_by"]),
                 text=e.get("text", ""),
                 complainant=e.get("complainant", ""),
@@ -131,7 +127,7 @@ def fold_complaints(events: Iterable[Event]) -> dict[str, Complaint]:
             found[cid] = replace(
                 found[cid],
                 status="upheld" if e["result"] == "upheld" else "dismissed",
-                resolved=day_of(e),
+                resolved=effective_day(e),
                 finding=e.get("finding", ""),
                 feedback=e.get("feedback", ""),
                 deduction=e.get("deduction") or None,
@@ -139,7 +135,7 @@ def fold_complaints(events: Iterable[Event]) -> dict[str, Complaint]:
                 resolved_by=e.get("by", ""),
             )
         elif kind == "complaint-follow-up" and cid in found and not found[cid].is_open:
-            visit = {"date": day_of(e), "result": e["result"], "note": e.get("note", ""), "by": e.get("by", "")}
+            visit = {"date": effective_day(e), "result": e["result"], "note": e.get("note", ""), "by": e.get("by", "")}
             found[cid] = replace(found[cid], follow_ups=(*found[cid].follow_ups, visit))
     return found
 

@@ -14,6 +14,9 @@ ROLES = {
 }
 
 
+OVERSEERS = ("inspector", "deputy_director", "director")
+
+
 @dataclass(frozen=True)
 class Staff:
     id: str
@@ -28,6 +31,11 @@ class Staff:
 
     def has_role(self, role: str) -> bool:
         return role in self.roles
+
+    @property
+    def oversees(self) -> bool:
+        """An inspector or one of the centre's leaders: who patrols, scores, sanctions and approves cover."""
+        return any(r in self.roles for r in OVERSEERS)
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from svccli.core.complaints import ABOUT, Complaint, day_of
+from svccli.core.cases import effective_day
+from svccli.core.complaints import ABOUT, Complaint
 from svccli.core.events import Event
 
 # The codes of scoring.yaml `sanctions`, mildest first.
@@ -158,7 +159,7 @@ def _direct(e: Event) -> Sanction:
         e["sanction"],
         e["staff"],
         e["kind"],
-        day_of(e),
+        effective_day(e),
         e.get("reason", ""),
         "direct",
         basis=e.get("basis", ""),

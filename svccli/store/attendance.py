@@ -12,7 +12,6 @@ the period (punches imported for them): a person not in it has no data — never
 The office's `five_lates` choice is applied (core/attendance.five_lates): the 5-to-1 conversion
 adds two `absent` findings (am and pm) for each fifth late or early; under `absence_only` the five
 are dropped, under `also_deduct` kept. `proxy` is an absence; `empty_post` is the patrol's 空岗.
-`judged(home, start, end)` gives the same with each half day and the problems met in the records.
 
 Days judged: the official calendar's working days (core/calendar.py) that an import covers (from
 the first to the last day of the punches in one imported file), within the period.
@@ -204,10 +203,6 @@ def period_findings(home: Home, period: Period) -> list[Finding]:
     return five_lates(found, home.catalog.office.rules.five_lates)
 
 
-def judged(home: Home, start: dt.date, end: dt.date) -> Period:
-    return judge(home, start, end)
-
-
 def known_punches(m: Material) -> set[str]:
     """The ids of the punches already imported (a file imported again adds nothing)."""
     return {punch_id(s, p.at) for s, ps in m.punches.items() for p in ps}
@@ -217,4 +212,4 @@ def latest_post(m: Material, week: str) -> Event | None:
     return next((e for e in reversed(m.posts) if e.get("week") == week), None)
 
 
-__all__ = ["findings", "judged", "judge", "material", "boundary", "covering", "known_punches", "latest_post"]
+__all__ = ["findings", "judge", "material", "boundary", "covering", "known_punches", "latest_post"]

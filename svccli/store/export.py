@@ -33,6 +33,7 @@ import orjson
 
 from svccli.core.problems import Problem
 from svccli.store import report_sql
+from svccli.store.durable import _fsync_dir
 from svccli.store.export_office import COLUMNS as OFFICE_COLUMNS
 from svccli.store.export_office import FLOATS, office_rows
 from svccli.store.home import Home
@@ -85,7 +86,7 @@ def export(home: Home, target: Path, today: dt.date, reveal: bool, since: str | 
     done = Exported()
     for table, (query, month_of, integers) in TABLES.items():
         found = report_sql.answer(home, today, query, reveal)
-        done.problems += found.problems
+        done.problems = done.problems or found.problems  # each query reports the same records' problems
         folder = target / table / f"office={office}"
         months = _by_month(found.columns, found.rows, month_of, since)
         done.rows[table] = sum(len(rows) for rows in months.values())
@@ -215,3 +216,4 @@ def _durable_rename(temp: Path, path: Path) -> None:
     finally:
         os.close(fd)
     os.replace(temp, path)
+    _fsync_dir(path.parent)  # the rename itself survives a crash

@@ -13,7 +13,6 @@ When the database cannot be used, the same answer comes from reading the records
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterable
 
@@ -24,7 +23,7 @@ from svccli.core.problems import Problem
 from svccli.store.db import State
 from svccli.store.home import Home
 from svccli.store.log import read_file
-from svccli.store.scan import FileMark, appended, mark_of
+from svccli.store.scan import FileMark, appended, changed_files, mark_of
 
 
 class _Stale(Exception):
@@ -62,11 +61,11 @@ def _ordered(found: Iterable[tuple[Event, str, int]]) -> list[Event]:
 
 def _refresh(home: Home, state: State) -> list[Problem]:
     listing = home.log.listing()
-    if not _changed(state.read("SELECT * FROM office_file"), listing):
+    if not changed_files(state.read("SELECT * FROM office_file"), listing):
         return []
     with state.writing() as conn:  # looked at again inside the transaction: another process may have updated
         marks = {r[0]: FileMark(*r[1:]) for r in conn.execute("SELECT * FROM office_file")}
-        changed = _changed([(rel, *m) for rel, m in marks.items()], listing)
+        changed = changed_files([(rel, *m) for rel, m in marks.items()], listing)
         try:
             if "" in changed:
                 raise _Stale("a file went away")
@@ -74,20 +73,7 @@ def _refresh(home: Home, state: State) -> list[Problem]:
         except _Stale:
             conn.execute("DELETE FROM office_file")
             conn.execute("DELETE FROM office_event")
-            return _read(conn, listing, {}, _changed([], listing))
-
-
-def _changed(rows: list[tuple], listing: dict[str, str]) -> dict[str, os.stat_result | None]:
-    """The files not as remembered (new ones too) with their stat; "" when a remembered file went away."""
-    marks = {r[0]: r for r in rows}
-    changed: dict[str, os.stat_result | None] = {}
-    for rel, path in listing.items():
-        st, mark = os.stat(path), marks.get(rel)
-        if mark is None or (st.st_size, st.st_mtime_ns, st.st_ino) != (mark[1], mark[2], mark[3]):
-            changed[rel] = st
-    if not marks.keys() <= listing.keys():
-        changed[""] = None
-    return changed
+            return _read(conn, listing, {}, changed_files([], listing))
 
 
 def _read(

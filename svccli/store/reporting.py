@@ -285,10 +285,8 @@ def _store_cases(conn: sqlite3.Connection, home: Home, today: dt.date, groups: l
         _store_problems(conn, folded.problems, case_id)
         case = folded.cases.get(case_id)
         if case is not None:  # none when its intake is missing or wrong (a problem says so)
+            events = [ln.event for ln in lines]
             conn.execute(
-                f"INSERT INTO report_case VALUES ({', '.join('?' * CASE_COLUMNS)})",
-                case_row(case, home, today, [ln.event for ln in lines]),
+                f"INSERT INTO report_case VALUES ({', '.join('?' * CASE_COLUMNS)})", case_row(case, home, today, events)
             )
-            conn.execute(
-                "INSERT INTO report_text VALUES (?, ?)", (case_id, case_text(case, home, [ln.event for ln in lines]))
-            )
+            conn.execute("INSERT INTO report_text VALUES (?, ?)", (case_id, case_text(case, home, events)))

@@ -71,6 +71,21 @@ def appended(path: str, mark: FileMark | None, st: os.stat_result) -> bytes | No
     return data
 
 
+def changed_files(rows: list[tuple], listing: dict[str, str]) -> dict[str, os.stat_result | None]:
+    """The files not as remembered (`rows`: path and FileMark fields; new files too), with their stat
+    now; "" when a remembered file went away. The derived tables that follow the records by their
+    appends (the open cases' state, the office events) each keep such marks."""
+    marks = {r[0]: r for r in rows}
+    changed: dict[str, os.stat_result | None] = {}
+    for rel, path in listing.items():
+        st, mark = os.stat(path), marks.get(rel)
+        if mark is None or (st.st_size, st.st_mtime_ns, st.st_ino) != (mark[1], mark[2], mark[3]):
+            changed[rel] = st
+    if not marks.keys() <= listing.keys():
+        changed[""] = None
+    return changed
+
+
 def mark_of(data: bytes, st, before: FileMark | None = None) -> FileMark:
     """The mark of a file whose bytes after `before` (the whole file when None) are `data`."""
     complete = data.rfind(b"\n") + 1  # a torn last line is not part of the mark

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import os
 import sqlite3
 import zlib
 from collections.abc import Callable, Iterable
@@ -35,7 +34,7 @@ from svccli.store.db import State
 from svccli.store.home import Home
 from svccli.store.log import Line, intake_day, read_file
 from svccli.store.progress import Progress
-from svccli.store.scan import FileMark, appended, mark_of, open_lines, scan
+from svccli.store.scan import FileMark, appended, changed_files, mark_of, open_lines, scan
 
 T = TypeVar("T")
 NEVER = 1 << 40  # a day ordinal after every date: "never" in the wake columns
@@ -94,12 +93,12 @@ def refresh(home: Home, state: State) -> list[Problem]:
     ones leave the state as it was: nothing is stored from records that are wrong)."""
     listing = home.log.listing()
     key = key_of(home)
-    if not _changed(state.read("SELECT * FROM record_file"), listing) and state.meta("woken_for") == key:
+    if not changed_files(state.read("SELECT * FROM record_file"), listing) and state.meta("woken_for") == key:
         return _problems(state)
     try:
         with state.writing() as conn:  # looked at again inside the transaction: another process may have updated
             marks = {r[0]: FileMark(*r[1:]) for r in conn.execute("SELECT * FROM record_file")}
-            changed = _changed([(rel, *m) for rel, m in marks.items()], listing)
+            changed = changed_files([(rel, *m) for rel, m in marks.items()], listing)
             try:
                 if not marks and listing or "" in changed:
                     raise Stale("no state, or a file went away")
@@ -116,20 +115,6 @@ def _problems(state: State) -> list[Problem]:
         return list(codec.loads(blob)) if blob else []
     except codec.Undecodable:
         return []
-
-
-def _changed(rows: list[tuple], listing: dict[str, str]) -> dict[str, Any]:
-    """The files not as the state remembers them (new ones too), with their stat now; "" when a
-    remembered file went away."""
-    marks = {r[0]: r for r in rows}
-    changed: dict[str, Any] = {}
-    for rel, path in listing.items():
-        st, mark = os.stat(path), marks.get(rel)
-        if mark is None or (st.st_size, st.st_mtime_ns, st.st_ino) != (mark[1], mark[2], mark[3]):
-            changed[rel] = st
-    if not marks.keys() <= listing.keys():
-        changed[""] = None
-    return changed
 
 
 def _incremental(
